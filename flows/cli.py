@@ -1,0 +1,152 @@
+"""The `govfacts` command line: parses arguments and calls one flow or library function."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nlp.settings import get_settings
+
+app = typer.Typer(
+    help="govfacts: Chinese government work reports → documents, sentences, entities and facts in Parquet + DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+#: Exit statuses of `govfacts run`.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_QUARANTINED = 3
+
+LakeOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Lake directory (default: $GOVFACTS_LAKE, else data/lake).", show_default=False),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _configure_prefect(verbose: bool) -> None:
+    """Prefect settings for a command-line run; must run before Prefect is imported.
+
+    No telemetry (this machine has no internet). Unless --verbose, only warnings from the flow, and
+    none from the in-process server Prefect starts when PREFECT_API_URL is unset (at exit it logs
+    bookkeeping errors about its own run history, not about the lake).
+    """
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+
+
+@app.command()
+def run(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Report files (.txt, .html, .htm) or directories, read recursively. Default: data/samples."),
+    ] = None,
+    out: LakeOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Clean, describe and split reports and land them in the lake.
+
+    Exit status: 0 when every input landed, 3 when the run finished but some inputs were
+    quarantined (see the quarantine view), 1 when the run could not start (e.g. the lake is locked).
+    """
+    _configure_prefect(verbose)
+    from flows.extract import extract_flow
+    from nlp.ingest import iter_input_files
+    from nlp.land import LakeLockedError
+
+    settings = get_settings(out)
+    inputs = paths or [settings.samples]
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        console.print(f"[red]error:[/] no such file or directory: {', '.join(map(str, missing))}")
+        raise typer.Exit(EXIT_FAILED)
+    total = sum(1 for _ in iter_input_files(inputs))
+    with Progress(
+        TextColumn("[bold]landing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    ) as progress:
+        bar = progress.add_task("", total=total)
+
+        def on_document(source: str, done: int) -> None:
+            progress.update(bar, completed=done, description=Path(source).name)
+
+        try:
+            summary = extract_flow(inputs, settings.lake, on_document=on_document)
+        except LakeLockedError as err:
+            console.print(f"[red]error:[/] {err}")
+            raise typer.Exit(EXIT_FAILED) from None
+    _print_summary(summary)
+    raise typer.Exit(EXIT_QUARANTINED if summary.quarantined else EXIT_OK)
+
+
+def _print_summary(summary) -> None:
+    out = Console()
+    out.print(f"[bold]documents landed:[/] {len(summary.landed)}   sentences: {summary.n_sentences}   "
+              f"characters: {summary.n_chars}")
+    if summary.quarantined:
+        out.print(f"[bold yellow]quarantined:[/] {len(summary.quarantined)}")
+        for row in summary.quarantined:
+            out.print(f"  {row.source}: {row.stage}: {row.reason}: {row.detail}")
+    out.print(f"[bold]lake:[/] {summary.lake}   [bold]DuckDB:[/] {summary.lake / 'govfacts.duckdb'}")
+    out.print('try:  govfacts query "SELECT province, county, report_year, count(*) AS sentences '
+              'FROM documents JOIN sentences USING (doc_id) GROUP BY ALL ORDER BY ALL"')
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only SQL statement over the views documents, sentences, entities, facts, quarantine.")],
+    out: LakeOption = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Run a read-only SQL query against the lake's DuckDB views."""
+    import duckdb
+
+    from nlp.land import connect_read_only
+    from nlp.query import ReadOnlyQueryError, run_query
+
+    settings = get_settings(out)
+    try:
+        with connect_read_only(settings.lake) as con:
+            columns, rows = run_query(con, sql)
+    except (FileNotFoundError, ReadOnlyQueryError, duckdb.Error) as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(EXIT_FAILED) from None
+    _write_rows(columns, rows, output_format)
+
+
+def _write_rows(columns: list[str], rows: list[tuple], output_format: OutputFormat) -> None:
+    if output_format is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output_format is OutputFormat.json:
+        json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, default=str, indent=1)
+        sys.stdout.write("\n")
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

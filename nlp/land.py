@@ -1,0 +1,193 @@
+"""Land: rows → the Parquet lake (one file per document and dataset) and the DuckDB views over it.
+
+Every file is written to a temporary name and renamed into place, so a reader never sees a
+half-written file and a crash leaves the previous lake readable. A document's rows live in
+files named by its doc_id, so landing it again replaces them and can never duplicate them.
+Its `documents` file is written last: a document counts as landed once that file exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from nlp.schema import DATASETS, DocumentRow, EntityRow, FactRow, QuarantineRow, SentenceRow, arrow_schema, to_table
+
+DATABASE_NAME = "govfacts.duckdb"
+LOCK_NAME = ".lock"
+#: A zero-row file in each dataset directory, so its view has the declared columns while it is empty.
+SCHEMA_FILE = "_schema.parquet"
+_PART_DATASETS = ("sentences", "entities", "facts", "documents")  # documents last: the commit mark
+
+
+@dataclass
+class DocumentRows:
+    """All rows one document contributes to the lake."""
+
+    document: DocumentRow
+    sentences: list[SentenceRow] = field(default_factory=list)
+    entities: list[EntityRow] = field(default_factory=list)
+    facts: list[FactRow] = field(default_factory=list)
+
+
+class LakeLockedError(RuntimeError):
+    """Another process is landing into the same lake."""
+
+
+def _atomic_write_parquet(table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet.tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _source_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class Lake:
+    """A lake directory: per-document Parquet files for each dataset, plus govfacts.duckdb."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._by_source: dict[str, set[str]] | None = None
+
+    @property
+    def database(self) -> Path:
+        """The DuckDB file holding one view per dataset."""
+        return self.root / DATABASE_NAME
+
+    def dataset_dir(self, name: str) -> Path:
+        """Directory of one dataset."""
+        return self.root / name
+
+    def initialize(self) -> None:
+        """Create the dataset directories with their schema files and the DuckDB views."""
+        for name, row_type in DATASETS.items():
+            schema_file = self.dataset_dir(name) / SCHEMA_FILE
+            if not schema_file.exists():
+                _atomic_write_parquet(arrow_schema(row_type).empty_table(), schema_file)
+        self.write_views()
+
+    @contextmanager
+    def locked(self) -> Iterator[Lake]:
+        """Hold the lake's lock file (with our pid) for the duration; refuse if another live process holds it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = self.root / LOCK_NAME
+        while True:
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                holder = _lock_holder(lock)
+                if holder is not None and _pid_alive(holder):
+                    raise LakeLockedError(
+                        f"lake {self.root} is being written by process {holder} (lock file {lock}); "
+                        "wait for it to finish, or remove the lock file if that process is gone"
+                    ) from None
+                lock.unlink(missing_ok=True)  # stale lock of a process that died
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write(str(os.getpid()))
+            break
+        try:
+            yield self
+        finally:
+            lock.unlink(missing_ok=True)
+
+    def _part(self, dataset: str, key: str) -> Path:
+        return self.dataset_dir(dataset) / f"{key}.parquet"
+
+    def land(self, rows: DocumentRows) -> None:
+        """Write one document's rows, replacing any earlier landing of it or of its source path."""
+        doc = rows.document
+        landed_here = self._source_index().setdefault(doc.source, set())
+        for old_id in landed_here - {doc.doc_id}:
+            self.remove(old_id)
+        for dataset in _PART_DATASETS:
+            dataset_rows = [doc] if dataset == "documents" else getattr(rows, dataset)
+            _atomic_write_parquet(to_table(dataset_rows, DATASETS[dataset]), self._part(dataset, doc.doc_id))
+        landed_here.clear()
+        landed_here.add(doc.doc_id)
+        self._part("quarantine", _source_key(doc.source)).unlink(missing_ok=True)
+
+    def quarantine(self, row: QuarantineRow) -> None:
+        """Record an input that could not be processed (one row per source path, replaced on re-run)."""
+        _atomic_write_parquet(to_table([row], QuarantineRow), self._part("quarantine", _source_key(row.source)))
+
+    def remove(self, doc_id: str) -> None:
+        """Remove every row of one document, its documents file first."""
+        for dataset in reversed(_PART_DATASETS):
+            self._part(dataset, doc_id).unlink(missing_ok=True)
+
+    def landed_doc_ids(self) -> set[str]:
+        """doc_ids whose documents file exists."""
+        directory = self.dataset_dir("documents")
+        if not directory.exists():
+            return set()
+        return {p.stem for p in directory.glob("*.parquet") if p.name != SCHEMA_FILE}
+
+    def _source_index(self) -> dict[str, set[str]]:
+        """source path → doc_ids landed from it, read once from the documents files."""
+        if self._by_source is None:
+            self._by_source = {}
+            files = [str(p) for p in self.dataset_dir("documents").glob("*.parquet")]
+            if files:
+                with duckdb.connect() as con:
+                    rows = con.execute("SELECT source, doc_id FROM read_parquet(?)", [files]).fetchall()
+                for source, doc_id in rows:
+                    self._by_source.setdefault(source, set()).add(doc_id)
+        return self._by_source
+
+    def write_views(self) -> None:
+        """(Re)build govfacts.duckdb with one view per dataset over its Parquet files."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".duckdb")
+        os.close(fd)
+        os.unlink(tmp)  # DuckDB creates the file itself
+        try:
+            with duckdb.connect(tmp) as con:
+                for name in DATASETS:
+                    pattern = str(self.dataset_dir(name).resolve() / "*.parquet").replace("'", "''")
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)")
+            os.replace(tmp, self.database)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+            Path(tmp + ".wal").unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def connect_read_only(lake: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the lake's DuckDB views."""
+    database = Path(lake) / DATABASE_NAME
+    if not database.exists():
+        raise FileNotFoundError(f"no lake at {lake}: {database} does not exist; run `govfacts run` first")
+    return duckdb.connect(str(database), read_only=True)

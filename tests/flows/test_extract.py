@@ -1,0 +1,81 @@
+"""The extraction flow and the command line, end to end on the real samples."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.extract import extract_flow
+from nlp.land import connect_read_only
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_harness():
+    with prefect_test_harness():
+        yield
+
+
+def test_flow_lands_samples_and_quarantines_bad_files(samples: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for sample in sorted(samples.glob("*.txt"))[:2]:
+        (inbox / sample.name).write_bytes(sample.read_bytes())
+    (inbox / "scan.txt").write_bytes(b"%PDF-1.4\n binary")
+    (inbox / "empty.txt").write_bytes(b"")
+    lake_dir = tmp_path / "lake"
+
+    summary = extract_flow([inbox], lake_dir)
+
+    assert len(summary.landed) == 2
+    assert sorted((Path(q.source).name, q.reason) for q in summary.quarantined) == [("empty.txt", "empty"), ("scan.txt", "binary")]
+    with connect_read_only(lake_dir) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchall() == [(2,)]
+        assert con.execute("SELECT count(*) FROM quarantine").fetchall() == [(2,)]
+        # every sentence's offsets slice its document's cleaned text
+        bad = con.execute(
+            "SELECT count(*) FROM sentences s JOIN documents d USING (doc_id) WHERE substr(d.text, s.start + 1, s.\"end\" - s.start) <> s.text"
+        ).fetchall()
+        assert bad == [(0,)]
+
+    again = extract_flow([inbox], lake_dir)
+    assert len(again.landed) == 2
+    with connect_read_only(lake_dir) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchall() == [(2, 2)]
+
+
+def test_cli_run_and_query_on_the_samples(samples: Path, tmp_path: Path) -> None:
+    lake_dir = tmp_path / "lake"
+    env = {**os.environ, "GOVFACTS_LAKE": str(lake_dir)}
+    govfacts = [sys.executable, "-m", "flows.cli"]
+    run = subprocess.run([*govfacts, "run", str(samples)], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "documents landed: 5" in run.stdout
+
+    query = subprocess.run(
+        [*govfacts, "query", "SELECT province, city, county, level, report_year, speaker FROM documents ORDER BY county", "--format", "json"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert query.returncode == 0, query.stderr
+    rows = json.loads(query.stdout)
+    assert {(r["province"], r["county"], r["report_year"]) for r in rows} == {
+        ("吉林省", "东昌区", 2023), ("天津市", "和平区", 2023), ("江苏省", "通州区", 2023),
+        ("浙江省", "海曙区", 2023), ("重庆市", "渝中区", 2023),
+    }
+    dongchang = next(r for r in rows if r["county"] == "东昌区")
+    assert (dongchang["city"], dongchang["level"], dongchang["speaker"]) == ("通化市", "county", "黄正杰")
+
+    jobs = subprocess.run(
+        [*govfacts, "query", "SELECT s.text, s.section_kind FROM sentences s JOIN documents d USING (doc_id) "
+         "WHERE d.county = '通州区' AND s.text LIKE '%新增城镇就业1.2万人%'", "--format", "csv"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert "精准对接“用工”“就业”需求，新增城镇就业1.2万人、创业4200人，城镇登记失业率控制在3%。,review" in jobs.stdout
+
+    refused = subprocess.run([*govfacts, "query", "DELETE FROM documents"], env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "read-only" in refused.stderr
