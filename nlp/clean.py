@@ -64,6 +64,7 @@ _CJK = f"[{HAN}{CJK_PUNCT}]"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_LINE = re.compile(f"\n[{_ZERO_WIDTH}]+(?=\n)")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_LOST_AFTER_NUMBER = re.compile(r"(?<=\d)\?(?=[。，；、）])")
 _CONTROL = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff{_ZERO_WIDTH}]")
 
 
@@ -74,6 +75,11 @@ def strip_control(text: str) -> StepResult:
     out = _CONTROL.sub("", out)
     n_replacement = out.count("\ufffd")
     warnings = [f"undecodable: {n_replacement} replacement character(s) U+FFFD in the input"] if n_replacement else []
+    warnings += [
+        f"lost character: '?' after a number in {out[max(0, m.start() - 12) : m.end() + 1]!r} "
+        "(a symbol such as ‱ that the source could not encode)"
+        for m in _LOST_AFTER_NUMBER.finditer(out)
+    ]
     return out, (("control",) if out != text else ()), warnings
 
 

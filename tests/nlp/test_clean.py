@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,10 @@ from nlp.clean import (
     to_simplified,
 )
 
+from scripts.check_clean import CHROME_PROBE  # noqa: E402  (the probe the corpus check uses)
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-
-#: Lines that are page chrome in the corpus; none may survive cleaning.
-CHROME_LINE = re.compile(
-    r"^(?:下载|打印|全屏|收藏|加大|还原|减小|】|【|>|首页|分享.*|大|中|小|×|导航菜单|关闭窗口|打印本页)$"
-    r"|^【?字[号体]|^(?:来源|时间|发表时间|编辑|责任编辑|阅读量|本文地址|验证码)[：:]|^（来源："
-    r"|^相关(?:报道|链接|附件|文档)|摄$|^\d{4}-\d\d-\d\d \d\d:\d\d|扫一扫|点击图片|本文仅代表作者观点"
-    r"|留言与评论|Public domain|^false$|公有领域|维基文库"
-)
-
 
 def _pages() -> list[Path]:
     return sorted((DATA / "heads" / "prov2026").glob("*.txt")) + sorted((DATA / "tails").glob("*.txt")) + sorted(SAMPLES.glob("*.txt"))
@@ -43,7 +35,7 @@ def _plain_pages() -> list[Path]:
 @pytest.mark.parametrize("page", _pages(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_clean_removes_every_chrome_line(page: Path) -> None:
     cleaned = clean(page.read_text(encoding="utf-8")).text
-    survivors = [line for line in cleaned.split("\n") if CHROME_LINE.search(line)]
+    survivors = [line for line in cleaned.split("\n") if CHROME_PROBE.search(line)]
     assert survivors == []
 
 
@@ -56,7 +48,7 @@ def test_clean_keeps_every_paragraph_of_the_report(page: Path) -> None:
         unchromed = step(unchromed)
     paragraphs = [
         line for line in unchromed.split("\n")
-        if "。" in line and len(line) > 40 and not CHROME_LINE.search(line) and "记者" not in line
+        if "。" in line and len(line) > 40 and not CHROME_PROBE.search(line) and "记者" not in line
     ]
     assert paragraphs
     for paragraph in paragraphs:
@@ -212,6 +204,12 @@ def test_clean_records_fixes_and_is_idempotent_on_a_sample() -> None:
 def test_clean_warns_about_undecodable_bytes() -> None:
     result = clean("城镇新增就业1.2万人\ufffd\ufffd，增长5%。")
     assert any("U+FFFD" in w for w in result.warnings)
+
+
+def test_clean_warns_about_a_symbol_lost_after_a_number() -> None:
+    # 重庆 2026: "前1‱" reached the corpus as "前1?"
+    result = clean("85个学科进入ESI世界学科排名前1%、9个学科进入前1‰、1个学科进入前1?。医疗服务更加优质。")
+    assert any(w.startswith("lost character") and "前1?" in w for w in result.warnings)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,0 +1,104 @@
+"""Draw the sentences to annotate from the report corpus, split by report, pre-annotated by the baseline.
+
+Developer tool (reads the corpus beside the project): writes data/annotations/work/batch_NN.tsv with
+columns id, split, source, doc_id, markup. Sentences of the calibration set are never drawn.
+
+    python -m scripts.sample_sentences --shared ../shared --per-report 36 --batches 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+from nlp.baseline import baseline_spans
+from nlp.clean import clean
+from nlp.ingest import read_file
+from nlp.metadata import extract_metadata
+from nlp.structure import structure
+from nlp.training.fixtures import to_markup
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_ARABIC = re.compile(r"\d")
+HAS_CHINESE_NUMBER = re.compile(r"[一二两三四五六七八九十百千万亿半]")
+HAS_QUOTE = re.compile(r"[“‘「]")
+MAX_CHARS = 220
+MIN_CHARS = 8
+
+
+def _split_of(source: str, test: set[str], dev: set[str]) -> str:
+    return "test" if source in test else "dev" if source in dev else "train"
+
+
+def _choose_splits(reports: list[Path], seed: int) -> tuple[set[str], set[str]]:
+    """Test and dev reports: provincial, national across decades and one seed each, never mixed with train."""
+    rng = random.Random(seed)
+    prov = sorted(p.name for p in reports if p.parent.name == "prov2026")
+    national = sorted(p.name for p in reports if p.parent.name == "national")
+    seeds = sorted(p.name for p in reports if p.parent.name == "seeds")
+    rng.shuffle(prov)
+    decades: dict[str, list[str]] = {}
+    for name in national:
+        decades.setdefault(name[:3], []).append(name)
+    national_test = [rng.choice(sorted(v)) for _, v in sorted(decades.items())][:5]
+    rest = [n for n in national if n not in national_test]
+    rng.shuffle(rest)
+    test = set(prov[:7] + national_test + [seeds[0]])
+    dev = set(prov[7:11] + rest[:4] + [seeds[1]])
+    return test, dev
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--per-report", type=int, default=36)
+    parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
+    args = parser.parse_args()
+
+    calibration = {json.loads(line)["text"] for line in (args.shared / "calibration" / "calibration.jsonl").open(encoding="utf-8")}
+    reports = sorted((args.shared / "corpus" / "reports").glob("*/*.txt")) + sorted((args.shared / "seeds").glob("*.txt"))
+    test, dev = _choose_splits(reports, args.seed)
+    rng = random.Random(args.seed)
+    rows = []
+    for path in reports:
+        raw = read_file(path)
+        cleaned = clean(raw.text)
+        meta = extract_metadata(cleaned.text, source=path.name)
+        sentences = [
+            s.text for s in structure(cleaned.text, meta.report_year)
+            if MIN_CHARS <= len(s.text) <= MAX_CHARS and s.text not in calibration
+            and not any(s.text in c or c in s.text for c in calibration if len(c) > 20)
+        ]
+        sentences = sorted(set(sentences))
+        rng.shuffle(sentences)
+        numeric = [s for s in sentences if HAS_ARABIC.search(s) or HAS_QUOTE.search(s)]
+        chinese = [s for s in sentences if s not in numeric and HAS_CHINESE_NUMBER.search(s)]
+        plain = [s for s in sentences if s not in numeric and s not in chinese]
+        quota = args.per_report
+        chosen = numeric[: int(quota * 0.6)] + chinese[: int(quota * 0.2)]
+        chosen += plain[: quota - len(chosen)]
+        for text in chosen:
+            rows.append((_split_of(path.name, test, dev), path.name, raw.doc_id, text))
+    rng.shuffle(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    size = -(-len(rows) // args.batches)
+    for b in range(args.batches):
+        with (args.out / f"batch_{b:02d}.tsv").open("w", encoding="utf-8") as handle:
+            handle.write("id\tsplit\tsource\tdoc_id\tmarkup\n")
+            for split, source, doc_id, text in rows[b * size : (b + 1) * size]:
+                spans = [{"start": s, "end": e, "label": label} for s, e, label in baseline_spans(text)]
+                sid = hashlib.sha1(f"{doc_id}:{text}".encode()).hexdigest()[:12]
+                handle.write(f"{sid}\t{split}\t{source}\t{doc_id}\t{to_markup(text, spans)}\n")
+    counts = {s: sum(1 for r in rows if r[0] == s) for s in ("train", "dev", "test")}
+    print(f"{len(rows)} sentences from {len(reports)} reports in {args.batches} batches: {counts}")
+    print(f"test reports: {sorted(test)}\ndev reports: {sorted(dev)}")
+
+
+if __name__ == "__main__":
+    main()
