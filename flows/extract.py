@@ -13,6 +13,7 @@ from nlp import clean as clean_stage
 from nlp import ingest, metadata, process, structure
 from nlp.land import DocumentRows, Lake
 from nlp.schema import QuarantineRow
+from nlp.settings import PIPELINE_VERSION
 
 
 def _retry_on_io(task_, task_run, state) -> bool:
@@ -65,6 +66,7 @@ class RunSummary:
 
     lake: Path
     landed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     quarantined: list[QuarantineRow] = field(default_factory=list)
     n_chars: int = 0
     n_sentences: int = 0
@@ -74,8 +76,14 @@ Progress = Callable[[str, int], None]
 
 
 @flow(name="govfacts-extract", validate_parameters=False, log_prints=False)
-def extract_flow(paths: Sequence[Path], lake_dir: Path, on_document: Progress | None = None) -> RunSummary:
-    """Land every input file under `paths`; a file that fails goes to quarantine and the batch goes on."""
+def extract_flow(
+    paths: Sequence[Path], lake_dir: Path, on_document: Progress | None = None, force: bool = False
+) -> RunSummary:
+    """Land every input file under `paths`; a file that fails goes to quarantine and the batch goes on.
+
+    A file whose bytes are already landed from the same path by this pipeline version is skipped
+    (unless `force`); a changed file replaces the rows of its previous version.
+    """
     lake = Lake(lake_dir)
     summary = RunSummary(lake=lake.root)
     files = list(ingest.iter_input_files(paths))
@@ -85,6 +93,9 @@ def extract_flow(paths: Sequence[Path], lake_dir: Path, on_document: Progress | 
             stage = "ingest"
             try:
                 raw = ingest_task(path)
+                if not force and lake.is_current(raw.doc_id, raw.source, PIPELINE_VERSION):
+                    summary.skipped.append(raw.doc_id)
+                    continue
                 stage = "clean"
                 cleaned = clean_task(raw)
                 stage = "metadata"
@@ -101,8 +112,9 @@ def extract_flow(paths: Sequence[Path], lake_dir: Path, on_document: Progress | 
                 summary.landed.append(raw.doc_id)
                 summary.n_chars += len(cleaned.text)
                 summary.n_sentences += len(sentences)
-            if on_document is not None:
-                on_document(str(path), len(summary.landed) + len(summary.quarantined))
+            finally:
+                if on_document is not None:
+                    on_document(str(path), len(summary.landed) + len(summary.skipped) + len(summary.quarantined))
         lake.write_views()
     return summary
 

@@ -63,7 +63,8 @@ class Lake:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        self._by_source: dict[str, set[str]] | None = None
+        self._versions: dict[str, tuple[str, str]] | None = None  # doc_id → (source, pipeline_version)
+        self._by_source: dict[str, set[str]] = {}
 
     @property
     def database(self) -> Path:
@@ -113,14 +114,17 @@ class Lake:
     def land(self, rows: DocumentRows) -> None:
         """Write one document's rows, replacing any earlier landing of it or of its source path."""
         doc = rows.document
-        landed_here = self._source_index().setdefault(doc.source, set())
-        for old_id in landed_here - {doc.doc_id}:
+        versions = self._landed()
+        for old_id in self._by_source.get(doc.source, set()) - {doc.doc_id}:
             self.remove(old_id)
         for dataset in _PART_DATASETS:
             dataset_rows = [doc] if dataset == "documents" else getattr(rows, dataset)
             _atomic_write_parquet(to_table(dataset_rows, DATASETS[dataset]), self._part(dataset, doc.doc_id))
-        landed_here.clear()
-        landed_here.add(doc.doc_id)
+        previous = versions.get(doc.doc_id)
+        if previous and previous[0] != doc.source:
+            self._by_source.get(previous[0], set()).discard(doc.doc_id)
+        versions[doc.doc_id] = (doc.source, doc.pipeline_version)
+        self._by_source[doc.source] = {doc.doc_id}
         self._part("quarantine", _source_key(doc.source)).unlink(missing_ok=True)
 
     def quarantine(self, row: QuarantineRow) -> None:
@@ -131,25 +135,25 @@ class Lake:
         """Remove every row of one document, its documents file first."""
         for dataset in reversed(_PART_DATASETS):
             self._part(dataset, doc_id).unlink(missing_ok=True)
+        source, _ = self._landed().pop(doc_id, (None, None))
+        self._by_source.get(source, set()).discard(doc_id)
 
-    def landed_doc_ids(self) -> set[str]:
-        """doc_ids whose documents file exists."""
-        directory = self.dataset_dir("documents")
-        if not directory.exists():
-            return set()
-        return {p.stem for p in directory.glob("*.parquet") if p.name != SCHEMA_FILE}
+    def is_current(self, doc_id: str, source: str, pipeline_version: str) -> bool:
+        """True when this document is landed from this source by this pipeline version: nothing to redo."""
+        return self._landed().get(doc_id) == (source, pipeline_version)
 
-    def _source_index(self) -> dict[str, set[str]]:
-        """source path → doc_ids landed from it, read once from the documents files."""
-        if self._by_source is None:
-            self._by_source = {}
-            files = [str(p) for p in self.dataset_dir("documents").glob("*.parquet")]
+    def _landed(self) -> dict[str, tuple[str, str]]:
+        """doc_id → (source, pipeline_version) of every landed document, read once from the documents files."""
+        if self._versions is None:
+            self._versions = {}
+            files = [str(p) for p in self.dataset_dir("documents").glob("*.parquet") if p.name != SCHEMA_FILE]
             if files:
                 with duckdb.connect() as con:
-                    rows = con.execute("SELECT source, doc_id FROM read_parquet(?)", [files]).fetchall()
-                for source, doc_id in rows:
+                    rows = con.execute("SELECT doc_id, source, pipeline_version FROM read_parquet(?)", [files]).fetchall()
+                for doc_id, source, version in rows:
+                    self._versions[doc_id] = (source, version)
                     self._by_source.setdefault(source, set()).add(doc_id)
-        return self._by_source
+        return self._versions
 
     def write_views(self) -> None:
         """(Re)build govfacts.duckdb with one view per dataset over its Parquet files."""

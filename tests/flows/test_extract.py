@@ -44,9 +44,29 @@ def test_flow_lands_samples_and_quarantines_bad_files(samples: Path, tmp_path: P
         assert bad == [(0,)]
 
     again = extract_flow([inbox], lake_dir)
-    assert len(again.landed) == 2
+    assert (len(again.landed), len(again.skipped), len(again.quarantined)) == (0, 2, 2)
+    forced = extract_flow([inbox], lake_dir, force=True)
+    assert len(forced.landed) == 2
     with connect_read_only(lake_dir) as con:
         assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchall() == [(2, 2)]
+        assert con.execute("SELECT count(*) FROM sentences").fetchall() == [(summary.n_sentences,)]
+
+
+def test_a_changed_file_replaces_its_previous_version(samples: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = inbox / "report.txt"
+    original = (samples / "004_2f518651d2eeaeee.txt").read_text(encoding="utf-8")
+    report.write_text(original, encoding="utf-8")
+    lake_dir = tmp_path / "lake"
+    first = extract_flow([inbox], lake_dir)
+    report.write_text(original.replace("新增城镇就业6.6万人", "新增城镇就业6.7万人"), encoding="utf-8")
+    second = extract_flow([inbox], lake_dir)
+    assert first.landed != second.landed
+    with connect_read_only(lake_dir) as con:
+        assert con.execute("SELECT doc_id FROM documents").fetchall() == [(second.landed[0],)]
+        assert con.execute("SELECT count(*) FROM sentences WHERE text LIKE '%6.6万人%'").fetchall() == [(0,)]
+        assert con.execute("SELECT count(DISTINCT doc_id) FROM sentences").fetchall() == [(1,)]
 
 
 def test_cli_run_and_query_on_the_samples(samples: Path, tmp_path: Path) -> None:
