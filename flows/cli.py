@@ -61,9 +61,13 @@ def run(
         typer.Argument(help="Report files (.txt, .html, .htm) or directories, read recursively. Default: data/samples."),
     ] = None,
     out: LakeOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-process documents that are already landed and unchanged.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Clean, describe and split reports and land them in the lake.
+
+    Unchanged files (same bytes, same path, same pipeline version) are skipped; a changed file
+    replaces the rows of its previous version.
 
     Exit status: 0 when every input landed, 3 when the run finished but some inputs were
     quarantined (see the quarantine view), 1 when the run could not start (e.g. the lake is locked).
@@ -90,7 +94,7 @@ def run(
             progress.update(bar, completed=done, description=Path(source).name)
 
         try:
-            summary = extract_flow(inputs, settings.lake, on_document=on_document)
+            summary = extract_flow(inputs, settings.lake, on_document=on_document, force=force)
         except LakeLockedError as err:
             console.print(f"[red]error:[/] {err}")
             raise typer.Exit(EXIT_FAILED) from None
@@ -100,8 +104,8 @@ def run(
 
 def _print_summary(summary) -> None:
     out = Console()
-    out.print(f"[bold]documents landed:[/] {len(summary.landed)}   sentences: {summary.n_sentences}   "
-              f"characters: {summary.n_chars}")
+    out.print(f"[bold]documents landed:[/] {len(summary.landed)}   skipped (unchanged): {len(summary.skipped)}   "
+              f"sentences: {summary.n_sentences}   characters: {summary.n_chars}")
     if summary.quarantined:
         out.print(f"[bold yellow]quarantined:[/] {len(summary.quarantined)}")
         for row in summary.quarantined:
@@ -146,6 +150,62 @@ def _write_rows(columns: list[str], rows: list[tuple], output_format: OutputForm
         for row in rows:
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
+
+
+@app.command("validate-annotations")
+def validate_annotations(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Fixture JSONL files. Default: data/annotations/{train,dev,test}.jsonl."),
+    ] = None,
+) -> None:
+    """Check annotated fixtures: offsets inside the text, no overlaps, known labels, no quotes or spaces at span edges."""
+    from nlp.training.fixtures import FixtureError, validate_files
+
+    paths = files or sorted((get_settings().annotations).glob("*.jsonl"))
+    try:
+        problems = validate_files(paths)
+    except (FixtureError, OSError) as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(EXIT_FAILED) from None
+    for problem in problems:
+        console.print(problem)
+    Console().print(f"{len(paths)} file(s), {len(problems)} problem(s)")
+    raise typer.Exit(EXIT_FAILED if problems else EXIT_OK)
+
+
+@app.command()
+def train(
+    annotations: Annotated[Path | None, typer.Option(help="Directory with train/dev/test.jsonl. Default: data/annotations.")] = None,
+    config: Annotated[Path | None, typer.Option(help="spaCy config. Default: configs/ner.cfg.")] = None,
+    work_dir: Annotated[Path, typer.Option("--work-dir", help="Where DocBins and training output go.")] = Path("training/ner"),
+    max_steps: Annotated[int | None, typer.Option(help="Override [training] max_steps (e.g. a quick trial).")] = None,
+    promote: Annotated[bool, typer.Option(help="Replace models/ner when the new model is at least as good on the test split.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Retrain the NER from the annotated fixtures (Prefect flow flows/train.py) and report test-split scores."""
+    _configure_prefect(verbose)
+    from flows.train import train_flow
+
+    settings = get_settings()
+    overrides = {"training.max_steps": max_steps} if max_steps else {}
+    result = train_flow(
+        annotations or settings.annotations, work_dir, settings.models / "ner", settings.models / "pkuseg",
+        config or settings.configs / "ner.cfg", overrides=overrides, promote=promote,
+    )
+    out = Console()
+    table = Table("label", "P", "R", "F", "baseline F", "shipped F", "n")
+    for label, row in result.metrics["test"].items():
+        shipped = result.shipped[label]["f"] if result.shipped else None
+        table.add_row(label, f"{row['p']:.3f}", f"{row['r']:.3f}", f"{row['f']:.3f}",
+                      f"{result.metrics['baseline_test'][label]['f']:.3f}", "-" if shipped is None else f"{shipped:.3f}", str(row["n"]))
+    out.print(table)
+    if result.promoted:
+        out.print(f"[green]promoted[/] the new model to {settings.models / 'ner'}")
+    elif promote:
+        out.print(f"[yellow]not promoted[/]: the shipped model scores higher on the test split; the new one is in {result.candidate}")
+    else:
+        out.print(f"new model in {result.candidate} (not promoted: --no-promote)")
 
 
 if __name__ == "__main__":

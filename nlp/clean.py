@@ -328,7 +328,7 @@ def strip_footnotes(text: str) -> str:
 
 # --- punctuation ---------------------------------------------------------------------------
 _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_CLAUSE_PUNCT = re.compile(f"(?<={_CJK})[ ]?([,;:?!])[ ]?|(?<=[%)])([,;:?!])(?={_CJK})|([,;:?!])[ ]?(?={_CJK})")
+_CLAUSE_PUNCT = re.compile(f"(?<={_CJK})[ ]?([,;:?!])[ ]?|(?<=[%％)])([,;:?!])(?=[0-9]|{_CJK})|([,;:?!])[ ]?(?={_CJK})")
 MAX_PAREN_DEPTH = 8
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,60})\)")
 _CJK_RE = re.compile(_CJK)
@@ -336,12 +336,13 @@ _CJK_RE = re.compile(_CJK)
 
 def normalize_punctuation(text: str) -> str:
     """ASCII , ; : ( ) ? ! inside Chinese text become full-width; numbers and Latin stay as written."""
+    text = _CLAUSE_PUNCT.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], text)
     for _ in range(MAX_PAREN_DEPTH):  # innermost pairs first, then the pairs around them
         converted = _PAREN_PAIR.sub(_paren_pair, text)
         if converted == text:
             break
         text = converted
-    return _CLAUSE_PUNCT.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], text)
+    return text
 
 
 def _paren_pair(match: re.Match[str]) -> str:

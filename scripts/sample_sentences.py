@@ -26,8 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 HAS_ARABIC = re.compile(r"\d")
 HAS_CHINESE_NUMBER = re.compile(r"[一二两三四五六七八九十百千万亿半]")
 HAS_QUOTE = re.compile(r"[“‘「]")
+NOT_LETTER = re.compile(r"[\W_]+")
 MAX_CHARS = 220
 MIN_CHARS = 8
+
+
+def _letters(text: str) -> str:
+    """Text without punctuation and spaces: calibration sentences differ from ours in comma width at most."""
+    return NOT_LETTER.sub("", text)
+
+
+def _near_calibration(letters: str, calibration: set[str]) -> bool:
+    return letters in calibration or any(letters in c or c in letters for c in calibration if len(c) > 20)
 
 
 def _split_of(source: str, test: set[str], dev: set[str]) -> str:
@@ -61,7 +71,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
     args = parser.parse_args()
 
-    calibration = {json.loads(line)["text"] for line in (args.shared / "calibration" / "calibration.jsonl").open(encoding="utf-8")}
+    calibration = {_letters(json.loads(line)["text"]) for line in (args.shared / "calibration" / "calibration.jsonl").open(encoding="utf-8")}
     reports = sorted((args.shared / "corpus" / "reports").glob("*/*.txt")) + sorted((args.shared / "seeds").glob("*.txt"))
     test, dev = _choose_splits(reports, args.seed)
     rng = random.Random(args.seed)
@@ -72,8 +82,7 @@ def main() -> None:
         meta = extract_metadata(cleaned.text, source=path.name)
         sentences = [
             s.text for s in structure(cleaned.text, meta.report_year)
-            if MIN_CHARS <= len(s.text) <= MAX_CHARS and s.text not in calibration
-            and not any(s.text in c or c in s.text for c in calibration if len(c) > 20)
+            if MIN_CHARS <= len(s.text) <= MAX_CHARS and not _near_calibration(_letters(s.text), calibration)
         ]
         sentences = sorted(set(sentences))
         rng.shuffle(sentences)
