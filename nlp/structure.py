@@ -129,20 +129,20 @@ def _is_level1(line: str) -> bool:
 def _top_level_kinds(lines: list[str], report_year: int | None) -> dict[int, str]:
     """Kind of each top-level section by line index; key -1 is the text before the first heading.
 
-    Once a plan section has begun, later sections are plans unless their heading says review.
+    A report reviews, then plans: after a review or plan section, a heading without cue words is a plan.
     A partial report (no salutation near the top) that opens before any heading, or before a
     first heading that is a plan, opens in the review of past work.
     """
     kinds: dict[int, str] = {}
-    seen_plan = False
+    seen_section = False
     first: str | None = None
     for index, line in enumerate(lines):
         if not _is_level1(line):
             continue
         kind = section_kind(_heading_text(line), report_year)
         if kind is None:
-            kind = "plan" if seen_plan else "other"
-        seen_plan = seen_plan or kind == "plan"
+            kind = "plan" if seen_section else "other"
+        seen_section = seen_section or kind in ("review", "plan")
         kinds[index] = kind
         first = first or kind
     partial = not any(_SALUTATION.match(line) for line in lines[:SALUTATION_MAX_LINE])

@@ -1,0 +1,61 @@
+"""Relation rules: one row per hard case of the guidelines, on real report sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.relations import Span, extract_facts
+from nlp.training.fixtures import from_markup
+
+
+def _facts(markup: str, section_kind: str = "review", report_year: int | None = 2023):
+    text, spans = from_markup(markup)
+    return extract_facts(text, [Span(s["label"], s["start"], s["end"]) for s in spans], section_kind, report_year)
+
+
+@pytest.mark.parametrize(
+    ("markup", "section_kind", "expected"),
+    [
+        # 新增 before the counted noun belongs to the indicator; the change is level
+        ("精准对接“用工”“就业”需求，新增城镇就业⟦1.2万|F⟧⟦人|U⟧、创业⟦4200|F⟧⟦人|U⟧，城镇登记失业率控制在⟦3|F⟧⟦%|U⟧。", "review",
+         [("新增城镇就业", 12000, "人", "", "level", "actual"), ("创业", 4200, "人", "", "level", "actual"),
+          ("城镇登记失业率", 3, "%", "", "level", "actual")]),
+        ("全体居民人均可支配收入增长⟦5.3|F⟧⟦%|U⟧。", "review", [("全体居民人均可支配收入", 5.3, "%", "", "increase", "actual")]),
+        ("发放城乡低保等救助补助资金⟦2.1亿|F⟧⟦元|U⟧。", "review", [("城乡低保等救助补助资金", 210000000, "元", "", "level", "actual")]),
+        ("全年地区生产总值预计增长⟦1.5|F⟧⟦%|U⟧。", "review", [("地区生产总值", 1.5, "%", "", "increase", "expected")]),
+        ("交通亡人事故下降⟦34.5|F⟧⟦%|U⟧。", "review", [("交通亡人事故", 34.5, "%", "", "decrease", "actual")]),
+        # a verb-first clause: the counted noun follows the unit
+        ("为⟦6万|F⟧⟦名|U⟧老人购买居家养老上门服务。", "review", [("老人", 60000, "名", "", "level", "actual")]),
+        # qualifiers before and after, the 余 rule with the magnitude in the unit
+        ("接待游客近⟦35万|F⟧⟦人次|U⟧，实现综合收入⟦8000|F⟧余⟦万元|U⟧；", "review",
+         [("游客", 350000, "人次", "about", "level", "actual"), ("综合收入", 80000000, "元", "about", "level", "actual")]),
+        ("实施闽台乡建乡创合作提升项目⟦30|F⟧⟦个|U⟧以上。", "plan", [("闽台乡建乡创合作提升项目", 30, "个", "at_least", "level", "target")]),
+        ("城镇调查失业率控制在⟦5|F⟧⟦%|U⟧以内。", "plan", [("城镇调查失业率", 5, "%", "at_most", "level", "target")]),
+        # in the plans, 完成 still makes a target
+        ("完成非直供电小区改造⟦100万|F⟧⟦户|U⟧。", "plan", [("非直供电小区改造", 1000000, "户", "", "level", "target")]),
+        # a second figure for the same indicator
+        ("空气质量优良天数⟦273|F⟧⟦天|U⟧、同比增加⟦17|F⟧⟦天|U⟧。", "review",
+         [("空气质量优良天数", 273, "天", "", "level", "actual"), ("空气质量优良天数", 17, "天", "", "increase", "actual")]),
+        # 分别 distributes the values over the listed items
+        ("户籍人口基本养老、医疗保险参保率分别达到⟦99.7|F⟧⟦%|U⟧、⟦99.8|F⟧⟦%|U⟧。", "review",
+         [("户籍人口基本养老保率", 99.7, "%", "", "level", "actual"), ("医疗保险参保率", 99.8, "%", "", "level", "actual")]),
+        # 从A提高到B: two level facts
+        ("城镇化率从⟦47.5|F⟧⟦％|U⟧提高到⟦51.5|F⟧⟦%|U⟧。", "plan",
+         [("城镇化率", 47.5, "%", "", "level", "target"), ("城镇化率", 51.5, "%", "", "level", "target")]),
+        # a unit written before the number; a fraction without unit; a count before 大
+        ("细颗粒物年均浓度降至每立方米⟦30|F⟧⟦微克|U⟧。", "review", [("细颗粒物年均浓度", 30, "微克/立方米", "", "level", "actual")]),
+        ("狠抓环境质量“提质增优”⟦六|F⟧大攻坚行动。", "review", [("攻坚行动", 6, "", "", "level", "actual")]),
+        # a removal verb opening the clause makes a decrease
+        ("淘汰落后的炼钢产能⟦1691万|F⟧⟦吨|U⟧。", "review", [("落后的炼钢产能", 16910000, "吨", "", "decrease", "actual")]),
+    ],
+)
+def test_extract_facts(markup: str, section_kind: str, expected: list[tuple]) -> None:
+    got = [(f.indicator, f.value, f.unit, f.qualifier, f.change, f.status) for f in _facts(markup, section_kind)]
+    assert got == [(i, pytest.approx(v), u, q, c, s) for i, v, u, q, c, s in expected]
+
+
+def test_period_year_from_the_section_or_an_explicit_year() -> None:
+    review, = _facts("全体居民人均可支配收入增长⟦5.3|F⟧⟦%|U⟧。", "review", 2023)
+    plan, = _facts("力争全体居民人均可支配收入增长⟦6|F⟧⟦%|U⟧。", "plan", 2023)
+    explicit, = _facts("到2025年，城镇化率达到⟦60|F⟧⟦%|U⟧。", "plan", 2023)
+    assert (review.period_year, plan.period_year, explicit.period_year) == (2022, 2023, 2025)
