@@ -11,8 +11,11 @@ bytes (an ASCII character may stand for its full-width pair), an annotation stan
 and `?` stands for a lost lead byte, alone or with a swallowed ASCII byte. A beam search re-pairs
 the bytes into characters, choosing lost bytes and dropped user-defined pairs among the byte-legal
 candidates with a character bigram model, under the constraints the annotations put on their
-characters. Readings come from the document's own annotations, then from the shipped list of the
-annotator's readings. Characters that rest on a chosen byte no constraint pinned go to `warnings`.
+characters. A character's readings are the ones the document itself annotates it with; a character
+the document does not annotate has every tone-marked reading a general dictionary (pypinyin) gives
+it, or gives its OpenCC t2s form where it has none of its own. A chosen byte is pinned only when no
+other character with that reading fits the bytes; characters that rest on a chosen byte no
+constraint pinned go to `warnings`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from typing import NamedTuple
 from nlp.settings import RESOURCES_DIR
 
 LM_PATH = RESOURCES_DIR / "mojibake_lm.tsv.gz"
-READINGS_PATH = RESOURCES_DIR / "mojibake_readings.tsv"
 #: Line-boundary symbol of the bigram model (never occurs in report text).
 BOUNDARY = "\x02"
 
@@ -254,34 +256,82 @@ def _model() -> _BigramModel:
         return _BigramModel(fh.read().split("\n"))
 
 
+def _no_reading(segment: str) -> list[list[str]]:
+    """pypinyin `errors` handler: no reading for each character it cannot read."""
+    return [[""] for _ in segment]
+
+
 @cache
-def _shipped_readings() -> tuple[tuple[str, str], ...]:
-    """(character, pinyin) pairs of the annotator's list, as harvested by scripts/build_mojibake_lm.py."""
-    rows = READINGS_PATH.read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(row.split("\t")[:2]) for row in rows if row and not row.startswith("#"))
+def _dictionary() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Tone-marked readings of every Han character GBK encodes, and the characters of each reading.
 
+    From pypinyin, heteronyms included (it covers traditional characters: 區 報 會 長 現 調 雲 負 專 氣);
+    a character it has no reading for takes those of its OpenCC t2s form. Every character a repair
+    puts out is a GBK character, so no other character is looked up. Loaded on first use (a line
+    with `?` and an annotation), once per process: about half a second, half of it importing pypinyin.
+    """
+    import opencc
+    from pypinyin import Style, pinyin
 
-class _Readings(NamedTuple):
-    """Pinyin readings of annotated characters: the document's own first, the shipped list for the rest."""
+    han = re.compile(f"[{_HAN}]")
+    syllable = re.compile(_SYLLABLE)
+    chars = sorted({c for c in _pairs().values() if han.fullmatch(c)})
+    # A list is read element by element: single characters, no phrase context.
+    found = pinyin(chars, style=Style.TONE, heteronym=True, errors=_no_reading)
+    forms: dict[str, bool] = {}
 
-    of_char: dict[str, frozenset[str]]
-    chars_of: dict[str, frozenset[str]]
-    annotated: frozenset[str]  # characters the document itself annotates
+    def is_form(reading: str) -> bool:
+        """Whether `reading` has the form of an annotation (not ḿ, ǹ or a toneless reading); memoised."""
+        forms[reading] = bool(syllable.fullmatch(reading))
+        return forms[reading]
 
-
-def _readings(text: str) -> _Readings:
-    """Collect the `Han(pinyin)` pairs of the text and add the shipped readings of other characters."""
-    pairs = annotation_pairs(text)
-    annotated = frozenset(c for c, _ in pairs)
-    pairs |= {(c, p) for c, p in _shipped_readings() if c not in annotated}
-    of_char: defaultdict[str, set[str]] = defaultdict(set)
+    t2s = None
+    of_char: dict[str, frozenset[str]] = {}
     chars_of: defaultdict[str, set[str]] = defaultdict(set)
-    for char, pinyin in pairs:
-        of_char[char].add(pinyin)
-        chars_of[pinyin].add(char)
-    return _Readings(
-        {c: frozenset(s) for c, s in of_char.items()}, {p: frozenset(s) for p, s in chars_of.items()}, annotated
-    )
+    for char, readings in zip(chars, found, strict=True):
+        if not any(readings):
+            t2s = t2s or opencc.OpenCC("t2s")
+            simplified = t2s.convert(char)
+            if len(simplified) != 1 or simplified == char:
+                continue
+            readings = pinyin(simplified, style=Style.TONE, heteronym=True, errors=_no_reading)[0]
+        kept = frozenset(r for r in readings if forms.get(r) or (r not in forms and is_form(r)))
+        if kept:
+            of_char[char] = kept
+            for reading in kept:
+                chars_of[reading].add(char)
+    return of_char, {p: frozenset(c) for p, c in chars_of.items()}
+
+
+class _Readings:
+    """Pinyin readings of characters: the document's own annotations first, the general dictionary for the rest."""
+
+    def __init__(self, text: str) -> None:
+        own_of: defaultdict[str, set[str]] = defaultdict(set)
+        own_chars: defaultdict[str, set[str]] = defaultdict(set)
+        for char, pinyin in annotation_pairs(text):
+            own_of[char].add(pinyin)
+            own_chars[pinyin].add(char)
+        self._own_of = {c: frozenset(s) for c, s in own_of.items()}
+        self._own_chars = {p: frozenset(s) for p, s in own_chars.items()}
+        #: Characters the document itself annotates: only their annotated readings count.
+        self.annotated = frozenset(self._own_of)
+        self._chars: dict[str, tuple[str, ...]] = {}
+
+    def of(self, char: str | None) -> frozenset[str] | None:
+        """The readings of `char`; None when neither the document nor the dictionary gives it any."""
+        if char is None:
+            return None
+        own = self._own_of.get(char)
+        return own if own is not None else _dictionary()[0].get(char)
+
+    def chars(self, pinyin: str) -> tuple[str, ...]:
+        """The characters read `pinyin`, sorted (so that ties break the same way in every process)."""
+        found = self._chars.get(pinyin)
+        if found is None:
+            general = {c for c in _dictionary()[1].get(pinyin, ()) if c not in self.annotated}
+            found = self._chars[pinyin] = tuple(sorted(general | self._own_chars.get(pinyin, frozenset())))
+        return found
 
 
 # --- beam search over one line -----------------------------------------------------------------------
@@ -400,10 +450,10 @@ class _LineSearch:
     def _confirm(self, st: _State, pinyin: str) -> _State:
         """Apply the annotation `pinyin` to the last output character; charge it if it cannot belong there."""
         item = st.out[0] if st.out else None
-        known = self.readings.of_char.get(st.last)
+        known = self.readings.of(st.last)
         if known is not None and pinyin in known:
             if item is not None and CHOSEN in item.known:
-                fits = [c for c in self.readings.chars_of[pinyin] if self._fits(c, item)]
+                fits = [c for c in self.readings.chars(pinyin) if self._fits(c, item)]
                 if fits == [item.char]:
                     pinned = tuple(READ if k == CHOSEN else k for k in item.known)
                     return st._replace(out=(item._replace(known=pinned), st.out[1]))
@@ -428,14 +478,14 @@ class _LineSearch:
         if len(st.last_raw) != 2:
             return st._replace(score=st.score - STRAY_COST)
         straddle = self.pairs.get(st.last_raw[1] << 8 | st.pending)
-        known = self.readings.of_char.get(straddle) if straddle else None
+        known = self.readings.of(straddle)
         if known is not None:
             return st if pinyin in known else st._replace(score=st.score - CONTRADICTION_COST)
         return st._replace(score=st.score - UNKNOWN_READING_COST)
 
     def _known_seconds(self, first: int, pinyin: str) -> list[int]:
         """Bytes b that make (first, b) a character read `pinyin`."""
-        return [b for b in LEADS if pinyin in self.readings.of_char.get(self.pairs.get(first << 8 | b), ())]
+        return [b for b in LEADS if pinyin in (self.readings.of(self.pairs.get(first << 8 | b)) or ())]
 
     # --- token expansions
     def _expand(self, st: _State, i: int) -> list[tuple[_State, int]]:
@@ -565,7 +615,7 @@ class _LineSearch:
     def _hidden_before_anchor(self, st: _State, pinyin: str, i: int) -> list[_State]:
         """Successors that assume one or two dropped pairs before an anchor whose character is known."""
         candidates = []
-        for char in self.readings.chars_of.get(pinyin, ()):
+        for char in self.readings.chars(pinyin):
             raw = next(iter(_char_bytes(char)), b"")
             if len(raw) != 2:
                 continue
@@ -601,7 +651,7 @@ class _LineSearch:
 # --- passes ----------------------------------------------------------------------------------------------
 def _repair_pass(text: str) -> tuple[str, set[str], list[str]]:
     """One pass over all lines: strip annotations, re-pair the bytes of lines that hold `?`."""
-    readings = _readings(text)
+    readings = _Readings(text)
     fixes: set[str] = set()
     warnings: list[str] = []
     out_lines = []

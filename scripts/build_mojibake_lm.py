@@ -1,4 +1,4 @@
-"""Build the resources of nlp.mojibake: the character bigram model, and the annotator's reading list.
+"""Build the resource of nlp.mojibake: the character bigram model.
 
 The bigram model chooses among byte-legal repairs. The corrupted reports are traditional
 Chinese, so the report corpus is converted with OpenCC s2t first, then to
@@ -6,15 +6,13 @@ Chinese, so the report corpus is converted with OpenCC s2t first, then to
 their width, so that a full-width ２ before an ASCII 0 stays unlikely). Every line is padded with
 nlp.mojibake.BOUNDARY at both ends.
 
-    python scripts/build_mojibake_lm.py --reports ../shared/corpus/reports \
-        [--annotated data/samples/003_5c6816b4f2d08723.txt]
+    python scripts/build_mojibake_lm.py --reports ../shared/corpus/reports
 
 Model file (gzip, UTF-8, tab-separated): `#total<TAB>N`, then `c<TAB>count<TAB>distinct followers`
 for every character, then `ab<TAB>count` for the bigrams seen at least --min-count times.
 
-With --annotated, the `Han(pinyin)` pairs of those pinyin-annotated (corrupted) files are written
-to the reading list: the annotator annotates a fixed list of characters with one reading each,
-so its readings pin lost bytes in documents too short to annotate the character themselves.
+(Pinyin readings need no resource: nlp.mojibake takes them from the document's own annotations and
+from the pypinyin dictionary.)
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from pathlib import Path
 
 import opencc
 
-from nlp.mojibake import BOUNDARY, LM_PATH, READINGS_PATH, annotation_pairs, model_text
+from nlp.mojibake import BOUNDARY, LM_PATH, model_text
 
 
 def count_ngrams(files: list[Path]) -> tuple[Counter[str], Counter[str]]:
@@ -57,29 +55,12 @@ def write_model(unigrams: Counter[str], bigrams: Counter[str], out: Path, min_co
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))  # no name, no time: the same corpus gives the same bytes
 
 
-def harvest_readings(files: list[Path]) -> list[tuple[str, str]]:
-    """The sorted (character, pinyin) pairs annotated in `files`."""
-    return sorted(set().union(*(annotation_pairs(path.read_text(encoding="utf-8")) for path in files)))
-
-
-def write_readings(pairs: list[tuple[str, str]], sources: list[Path], out: Path) -> None:
-    """Write the reading list with a header that names its sources."""
-    header = [
-        "# Readings of the pinyin annotator's characters (one fixed reading each), for nlp.mojibake.",
-        "# Harvested by scripts/build_mojibake_lm.py --annotated from: " + ", ".join(p.name for p in sources),
-        "# character\tpinyin",
-    ]
-    out.write_text("\n".join(header + [f"{c}\t{p}" for c, p in pairs]) + "\n", encoding="utf-8")
-
-
 def main() -> None:
-    """Parse arguments, count the corpus, write the resources."""
+    """Parse arguments, count the corpus, write the model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=Path, required=True, help="corpus/reports folder (*.txt, recursively)")
     parser.add_argument("--out", type=Path, default=LM_PATH)
     parser.add_argument("--min-count", type=int, default=2, help="drop rarer bigrams (they fall back to unigrams)")
-    parser.add_argument("--annotated", type=Path, nargs="*", default=[], help="pinyin-annotated files to harvest")
-    parser.add_argument("--readings-out", type=Path, default=READINGS_PATH)
     args = parser.parse_args()
     files = sorted(args.reports.rglob("*.txt"))
     if not files:
@@ -87,10 +68,6 @@ def main() -> None:
     unigrams, bigrams = count_ngrams(files)
     write_model(unigrams, bigrams, args.out, args.min_count)
     print(f"{len(files)} files, {len(unigrams)} characters, {len(bigrams)} bigrams -> {args.out}")
-    if args.annotated:
-        pairs = harvest_readings(args.annotated)
-        write_readings(pairs, args.annotated, args.readings_out)
-        print(f"{len(pairs)} readings -> {args.readings_out}")
 
 
 if __name__ == "__main__":
