@@ -1,0 +1,240 @@
+"""Word segmentation: the shipped pkuseg model inside spaCy, plus number/unit boundary rules.
+
+The tokenizer is spaCy's Chinese tokenizer configured with ``segmenter = "pkuseg"`` and
+``[initialize.tokenizer] pkuseg_model`` (see ``configs/tokenizer.cfg``); the registered
+``govfacts.ChineseTokenizer.v1`` only adds one step after pkuseg: ``apply_boundaries``, which
+guarantees the token boundaries the NER relies on whatever the statistical model did:
+
+* a boundary between a figure and its unit, and around ``%``/``％``/``‰`` (``3%`` → ``3`` ``%``);
+* a figure keeps its decimals, thousands separators and magnitude (``35.49``, ``10,531``,
+  ``1.2万``, ``2.1亿``, ``12万亿``) in one token, and after ``余``/``多`` the magnitude starts the
+  next token (``8000余万元`` → ``8000`` ``余`` ``万元``/``万`` ``元``);
+* identifiers stay whole (``PM2.5``, ``G60``, ``C919``, ``5G``, ``5A``);
+* dates stay PKU-style, one token a part (``2022年`` ``12月`` ``19日``);
+* brackets and ``/`` are tokens of their own (``套`` ``（`` ``间`` ``）``, ``微克`` ``/`` ``立方米``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy import util
+from spacy.errors import Errors
+from spacy.lang.zh import ChineseTokenizer, Segmenter, try_pkuseg_import
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from nlp.baseline import unit_table
+from nlp.settings import PROJECT_DIR, get_settings
+
+TOKENIZER_NAME = "govfacts.ChineseTokenizer.v1"
+CONFIG_PATH = PROJECT_DIR / "configs" / "tokenizer.cfg"
+USER_DICT_NAME = "user_dict.txt"
+
+# --- boundary rules ---------------------------------------------------------------------------
+# A magnitude written after a number belongs to the figure (ANNOTATION.md): 万, 亿, 万亿, 千万,
+# 百万, 千亿, 百亿; a bare 千 only where it is not the start of a unit (千瓦, 千伏, 千米, 千克 ...).
+_MAGNITUDE = r"(?:万亿|千亿|百亿|千万|百万|亿|万|千(?![瓦伏米克卡焦帕赫兆公顷]))"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:[.．]\d+)?|\d+(?:[.．]\d+)?"
+_CN_NUMERAL = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+_UNIT_WORDS = "(?:" + "|".join(re.escape(u) for u in sorted(
+    (u for u in unit_table() if u not in ("%", "％")), key=len, reverse=True)) + ")"
+_BOUNDARY_PATTERN = re.compile(
+    # dates, PKU-style: one token per part
+    r"(?P<date>(?<![\d.．,])(?:(?:1[89]|20)\d{2}年|(?:1[0-2]|0?[1-9])月|(?:3[01]|[12]\d|0?[1-9])日))"
+    # identifiers: letters+digits (PM2.5, G60, C919, COP15), digits+one capital (5G, 5A, 3D)
+    r"|(?P<ident>[A-Za-z]+\d+(?:\.\d+)?|(?<![\d.．,])\d+[A-Z](?![A-Za-z]))"
+    # figures: number with decimals/thousands and an optional magnitude
+    rf"|(?P<figure>(?<![\d.．,])(?:{_NUMBER}){_MAGNITUDE}?)"
+    # 余/多 between a number and its magnitude: the magnitude starts the unit
+    r"|(?P<approx>(?<=\d)[余多](?=[万亿千百]))"
+    # symbols that are always their own token, quotation marks included
+    r"|(?P<symbol>[%％‰()（）/／“”‘’「」『』《》])"
+)
+#: Chinese-numeral figures (一百八十八万吨, 五百吨, 两批) and units after any figure (18亿|亩|耕地):
+#: the numeral run is one token, and the unit from the unit table is cut off on both sides.
+_UNIT_AFTER_FIGURE = re.compile(
+    rf"(?P<cnfigure>(?<![\d.．,零〇一二两三四五六七八九十百千万亿]){_CN_NUMERAL})(?=(?P<cnunit>{_UNIT_WORDS}))"
+    rf"|(?:(?<=\d)|(?<=\d[万亿千]))(?P<unit>{_UNIT_WORDS})"
+)
+#: Cheap pre-check: texts without any of these characters are left as pkuseg cut them.
+_TRIGGER = re.compile(r"[\d%％‰()（）/／“”‘’「」『』《》零〇一二两三四五六七八九十百千万亿]")
+
+
+def _token_offsets(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of ``words`` in ``text`` (pkuseg drops whitespace, nothing else)."""
+    spans, pos = [], 0
+    for word in words:
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(f"token {word!r} not found in text after offset {pos}: {text!r}")
+        pos = start + len(word)
+        spans.append((start, pos))
+    return spans
+
+
+def apply_boundaries(text: str, words: Sequence[str]) -> list[str]:
+    """Re-cut ``words`` (a segmentation of ``text``) so figures, units and symbols align."""
+    if not _TRIGGER.search(text):
+        return list(words)
+    required: set[int] = set()
+    forbidden: set[int] = set()
+    for match in _BOUNDARY_PATTERN.finditer(text):
+        start, end = match.span()
+        required.add(start)
+        required.add(end)
+        if end - start > 1 and match.lastgroup != "symbol":
+            forbidden.update(range(start + 1, end))
+    for match in _UNIT_AFTER_FIGURE.finditer(text):
+        for group in ("cnfigure", "cnunit", "unit"):
+            if match.group(group):
+                start, end = match.span(group)
+                required.update((start, end))
+                if group == "cnfigure":
+                    forbidden.update(range(start + 1, end))
+    spans = _token_offsets(text, words)
+    current = {s for s, _ in spans}
+    current.update(e for _, e in spans)
+    if required <= current and not (forbidden & current):
+        return list(words)
+    cuts = sorted((current | required) - forbidden)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b]
+        if piece and not piece.isspace():
+            out.append(piece)
+    return out
+
+
+# --- pkuseg and the spaCy tokenizer ---------------------------------------------------------
+def load_pkuseg(model_dir: Path | str, *, user_dict: Path | str | None = None,
+                default_dict: bool = False) -> Any:
+    """A ``spacy_pkuseg.pkuseg`` for ``model_dir``, with ``user_dict`` and without pkuseg's
+    built-in default-dictionary merging unless ``default_dict``."""
+    import spacy_pkuseg
+
+    if default_dict:
+        seg = try_pkuseg_import(str(model_dir), str(user_dict) if user_dict else "default")
+        if user_dict is None:
+            seg.preprocesser = spacy_pkuseg.Preprocesser(None)
+        return seg
+    # user_dict=None skips loading pkuseg's 4.5 MB default word lists; spaCy's serialisation
+    # still expects the (empty) lists on the postprocessor.
+    seg = try_pkuseg_import(str(model_dir), None)
+    seg.preprocesser = spacy_pkuseg.Preprocesser(str(user_dict) if user_dict else None)
+    seg.postprocesser.common_words = set()
+    seg.postprocesser.other_words = set()
+    return seg
+
+
+class GovfactsChineseTokenizer(ChineseTokenizer):
+    """spaCy's Chinese tokenizer (pkuseg) followed by the govfacts boundary rules."""
+
+    def __init__(self, vocab: Vocab, segmenter: Segmenter = Segmenter.pkuseg, *,
+                 boundary_rules: bool = True, default_dict: bool = False) -> None:
+        super().__init__(vocab, segmenter=segmenter)
+        self.boundary_rules = boundary_rules
+        self.default_dict = default_dict
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   pkuseg_model: str | None = None,
+                   pkuseg_user_dict: str | None = "default") -> None:
+        """Load the pkuseg model; ``pkuseg_user_dict`` None or "default" means no user words."""
+        if self.segmenter == Segmenter.pkuseg:
+            if pkuseg_model is None:
+                raise ValueError(
+                    "[initialize.tokenizer] pkuseg_model is not set: point it at the shipped "
+                    "model directory (models/pkuseg)"
+                )
+            user_dict = None if pkuseg_user_dict in (None, "default") else pkuseg_user_dict
+            self.pkuseg_seg = load_pkuseg(pkuseg_model, user_dict=user_dict,
+                                          default_dict=self.default_dict)
+        else:
+            super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model,
+                               pkuseg_user_dict=pkuseg_user_dict)
+
+    def __call__(self, text: str) -> Doc:
+        if self.segmenter != Segmenter.pkuseg:
+            return super().__call__(text)
+        if self.pkuseg_seg is None:
+            raise ValueError(Errors.E1000)
+        words = self.pkuseg_seg.cut(text)
+        if self.boundary_rules:
+            words = apply_boundaries(text, words)
+        words, spaces = util.get_words_and_spaces(words, text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _get_config(self) -> dict[str, Any]:
+        return {**super()._get_config(), "boundary_rules": self.boundary_rules,
+                "default_dict": self.default_dict}
+
+    def _set_config(self, config: dict[str, Any] = {}) -> None:  # noqa: B006 (spaCy's signature)
+        super()._set_config(config)
+        self.boundary_rules = config.get("boundary_rules", True)
+        self.default_dict = config.get("default_dict", False)
+
+
+@registry.tokenizers(TOKENIZER_NAME)
+def create_tokenizer(segmenter: str = "pkuseg", boundary_rules: bool = True,
+                     default_dict: bool = False) -> Callable[[Language], GovfactsChineseTokenizer]:
+    """spaCy's Chinese tokenizer plus the govfacts number/unit boundary rules."""
+
+    def make(nlp: Language) -> GovfactsChineseTokenizer:
+        return GovfactsChineseTokenizer(nlp.vocab, segmenter=segmenter,
+                                        boundary_rules=boundary_rules, default_dict=default_dict)
+
+    return make
+
+
+def default_model_dir() -> Path:
+    """The shipped model: ``$GOVFACTS_MODELS/pkuseg`` (``models/pkuseg`` in the repository)."""
+    return get_settings().models / "pkuseg"
+
+
+def make_tokenizer_nlp(model_dir: Path | str | None = None, *, user_dict: bool = True,
+                       boundary_rules: bool = True) -> Language:
+    """``spacy.blank("zh")`` whose tokenizer is the shipped pkuseg model plus boundary rules.
+
+    Built from ``configs/tokenizer.cfg``; cached, so the model loads once per process for each
+    set of arguments.
+    """
+    model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    return _cached_tokenizer_nlp(model_dir.resolve(), user_dict, boundary_rules)
+
+
+def build_tokenizer_nlp(model_dir: Path, *, user_dict: bool = True,
+                        boundary_rules: bool = True) -> Language:
+    """Like ``make_tokenizer_nlp`` but always loads afresh (after retraining a model)."""
+    model_dir = Path(model_dir).resolve()
+    for name in ("features.msgpack", "weights.npz"):
+        if not (model_dir / name).is_file():
+            raise FileNotFoundError(
+                f"pkuseg model file {model_dir / name} is missing: the shipped model lives in "
+                "models/pkuseg (set GOVFACTS_MODELS) or retrain it with `govfacts train-segmenter`"
+            )
+    dict_path = model_dir / USER_DICT_NAME
+    overrides = {
+        "paths.pkuseg_model": str(model_dir),
+        "paths.pkuseg_user_dict": str(dict_path) if user_dict and dict_path.is_file() else None,
+        "nlp.tokenizer.boundary_rules": boundary_rules,
+    }
+    config = util.load_config(CONFIG_PATH, overrides=overrides, interpolate=False)
+    nlp = util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _cached_tokenizer_nlp(model_dir: Path, user_dict: bool, boundary_rules: bool) -> Language:
+    return build_tokenizer_nlp(model_dir, user_dict=user_dict, boundary_rules=boundary_rules)
+
+
+def segment(text: str, nlp: Language | None = None) -> Doc:
+    """Tokenize one text (a sentence) with the shipped tokenizer."""
+    return (nlp or make_tokenizer_nlp())(text)

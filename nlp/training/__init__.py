@@ -1,0 +1,1 @@
+"""Training helpers: the segmentation model (segmenter) and, later, the NER fixtures."""
