@@ -35,6 +35,11 @@ LakeOption = Annotated[
 ]
 
 
+class Runner(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -62,6 +67,9 @@ def run(
     ] = None,
     out: LakeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-process documents that are already landed and unchanged.")] = False,
+    runner: Annotated[Runner, typer.Option(help="local: one document at a time in this process; dask: documents in parallel on a Dask cluster.")] = Runner.local,
+    address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (tcp://HOST:8786); without it --runner dask starts a local cluster.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes of the local Dask cluster.")] = 2,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Clean, describe and split reports and land them in the lake.
@@ -73,7 +81,7 @@ def run(
     quarantined (see the quarantine view), 1 when the run could not start (e.g. the lake is locked).
     """
     _configure_prefect(verbose)
-    from flows.extract import extract_flow
+    from flows.extract import extract_flow, with_runner
     from nlp.ingest import iter_input_files
     from nlp.land import LakeLockedError
 
@@ -93,9 +101,11 @@ def run(
         def on_document(source: str, done: int) -> None:
             progress.update(bar, completed=done, description=Path(source).name)
 
+        flow_ = with_runner(extract_flow, runner.value, address=address, workers=workers)
         try:
-            summary = extract_flow(inputs, settings.lake, on_document=on_document, force=force)
-        except LakeLockedError as err:
+            summary = flow_(inputs, settings.lake, on_document=on_document, force=force,
+                            workers=workers if runner is Runner.dask else 1)
+        except (LakeLockedError, FileNotFoundError) as err:
             console.print(f"[red]error:[/] {err}")
             raise typer.Exit(EXIT_FAILED) from None
     _print_summary(summary)
@@ -105,14 +115,15 @@ def run(
 def _print_summary(summary) -> None:
     out = Console()
     out.print(f"[bold]documents landed:[/] {len(summary.landed)}   skipped (unchanged): {len(summary.skipped)}   "
-              f"sentences: {summary.n_sentences}   characters: {summary.n_chars}")
+              f"sentences: {summary.n_sentences}   entities: {summary.n_entities}   facts: {summary.n_facts}   "
+              f"characters: {summary.n_chars}")
     if summary.quarantined:
         out.print(f"[bold yellow]quarantined:[/] {len(summary.quarantined)}")
         for row in summary.quarantined:
             out.print(f"  {row.source}: {row.stage}: {row.reason}: {row.detail}")
     out.print(f"[bold]lake:[/] {summary.lake}   [bold]DuckDB:[/] {summary.lake / 'govfacts.duckdb'}")
-    out.print('try:  govfacts query "SELECT province, county, report_year, count(*) AS sentences '
-              'FROM documents JOIN sentences USING (doc_id) GROUP BY ALL ORDER BY ALL"')
+    out.print('try:  govfacts query "SELECT d.county, f.indicator, f.value, f.unit, f.change, f.status '
+              "FROM facts f JOIN documents d USING (doc_id) WHERE f.indicator LIKE '%就业%'\"")
 
 
 @app.command()
@@ -152,6 +163,27 @@ def _write_rows(columns: list[str], rows: list[tuple], output_format: OutputForm
         Console().print(table)
 
 
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option(help="Folder the nightly run reads (recursively).")] = Path("data/inbox"),
+    cron: Annotated[str, typer.Option(help="When to run, as a cron expression (server time).")] = "0 2 * * *",
+    out: LakeOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Serve a Prefect deployment that lands new and changed reports from the inbox on a schedule (runs until stopped)."""
+    _configure_prefect(verbose)
+    from prefect import serve as prefect_serve
+
+    from flows.serve import build_deployment
+
+    if not inbox.is_dir():
+        console.print(f"[red]error:[/] inbox {inbox} is not a directory")
+        raise typer.Exit(EXIT_FAILED)
+    deployment = build_deployment(inbox, get_settings(out).lake, cron)
+    console.print(f"serving {deployment.name}: {cron} over {inbox.resolve()} (Ctrl-C to stop)")
+    prefect_serve(deployment)
+
+
 @app.command("validate-annotations")
 def validate_annotations(
     files: Annotated[
@@ -180,6 +212,7 @@ def train(
     config: Annotated[Path | None, typer.Option(help="spaCy config. Default: configs/ner.cfg.")] = None,
     work_dir: Annotated[Path, typer.Option("--work-dir", help="Where DocBins and training output go.")] = Path("training/ner"),
     max_steps: Annotated[int | None, typer.Option(help="Override [training] max_steps (e.g. a quick trial).")] = None,
+    settings_overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a config value: --set training.dropout=0.2 (value read as JSON, else as a string). Repeatable.")] = None,
     promote: Annotated[bool, typer.Option(help="Replace models/ner when the new model is at least as good on the test split.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -189,6 +222,15 @@ def train(
 
     settings = get_settings()
     overrides = {"training.max_steps": max_steps} if max_steps else {}
+    for item in settings_overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            console.print(f"[red]error:[/] --set takes KEY=VALUE, got {item!r}")
+            raise typer.Exit(EXIT_FAILED)
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
     result = train_flow(
         annotations or settings.annotations, work_dir, settings.models / "ner", settings.models / "pkuseg",
         config or settings.configs / "ner.cfg", overrides=overrides, promote=promote,
@@ -206,6 +248,28 @@ def train(
         out.print(f"[yellow]not promoted[/]: the shipped model scores higher on the test split; the new one is in {result.candidate}")
     else:
         out.print(f"new model in {result.candidate} (not promoted: --no-promote)")
+
+
+@app.command("train-segmenter")
+def train_segmenter_command(
+    corpus: Annotated[Path, typer.Option(help="Word-segmentation corpora (sxu/, sighan2005/ as in shared/corpus/cws).")] = Path("../shared/corpus/cws"),
+    out: Annotated[Path | None, typer.Option(help="Where the model goes. Default: models/pkuseg (the shipped model).")] = None,
+    iterations: Annotated[int, typer.Option(min=1, help="pkuseg training iterations.")] = 10,
+    max_train_sentences: Annotated[int | None, typer.Option(help="Subsample the training sentences (quick trials).")] = None,
+    calibration: Annotated[Path | None, typer.Option(help="Annotated sentences to measure FIGURE/UNIT boundary alignment on (never trained on).")] = None,
+    work_dir: Annotated[Path | None, typer.Option(help="Keep the converted training files here.")] = None,
+) -> None:
+    """Retrain the pkuseg word segmenter (held-out PKU F1 and boundary alignment go to metrics.json)."""
+    from nlp.training.segmenter import train_segmenter
+
+    if not corpus.exists():
+        console.print(f"[red]error:[/] no corpus at {corpus}; point --corpus at the word-segmentation corpora")
+        raise typer.Exit(EXIT_FAILED)
+    target = out or get_settings().models / "pkuseg"
+    metrics = train_segmenter(target, corpus_dir=corpus, iterations=iterations, max_train_sentences=max_train_sentences,
+                              calibration=calibration, work_dir=work_dir)
+    held = metrics["heldout_pku"]
+    Console().print(f"model in {target}: held-out PKU word P {held['precision']:.4f} R {held['recall']:.4f} F1 {held['f1']:.4f}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
-"""The extraction flow: input files → cleaned, described, structured documents landed in the lake."""
+"""The extraction flow: input files → cleaned, described, structured documents with entities and facts in the lake."""
 
 from __future__ import annotations
 
+import hashlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from nlp import clean as clean_stage
-from nlp import ingest, metadata, process, structure
+from nlp import ingest, metadata, ner, process, relations, structure
 from nlp.land import DocumentRows, Lake
 from nlp.schema import QuarantineRow
 from nlp.settings import PIPELINE_VERSION
@@ -28,9 +32,10 @@ def _retry_on_io(task_, task_run, state) -> bool:
 
 
 _TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
+_IO_RETRIES = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": _retry_on_io}
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_io, **_TASK_OPTIONS)
+@task(name="ingest", **_IO_RETRIES, **_TASK_OPTIONS)
 def ingest_task(path: Path) -> ingest.RawText:
     """Read and decode one input file."""
     return ingest.read_file(path)
@@ -54,7 +59,51 @@ def structure_task(cleaned: clean_stage.Cleaned, meta: metadata.Meta) -> list[st
     return structure.structure(cleaned.text, report_year=meta.report_year)
 
 
-@task(name="land", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_io, **_TASK_OPTIONS)
+@task(name="ner", **_TASK_OPTIONS)
+def ner_task(sentences: list[structure.Sentence]) -> list[ner.Entity]:
+    """FIGURE, UNIT and SLOGAN spans of the sentences (the pipeline loads once per process)."""
+    return ner.find_entities(sentences)
+
+
+@task(name="facts", **_TASK_OPTIONS)
+def facts_task(
+    sentences: list[structure.Sentence], entities: list[ner.Entity], meta: metadata.Meta
+) -> list[tuple[int, relations.Fact]]:
+    """One fact per FIGURE: indicator, value, unit, qualifier, change, status, year."""
+    return relations.document_facts(sentences, entities, meta.report_year)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A document that could not be processed, and at which stage."""
+
+    row: QuarantineRow
+
+
+@task(name="document", **_TASK_OPTIONS)
+def document_task(path: Path) -> DocumentRows | Failed:
+    """All stages of one document; runs where the task runner puts it (this process or a Dask worker)."""
+    stage = "ingest"
+    try:
+        raw = ingest_task(path)
+        stage = "clean"
+        cleaned = clean_task(raw)
+        stage = "metadata"
+        meta = metadata_task(cleaned, raw.source)
+        stage = "structure"
+        sentences = structure_task(cleaned, meta)
+        stage = "ner"
+        entities = ner_task(sentences)
+        stage = "facts"
+        facts = facts_task(sentences, entities, meta)
+    except ingest.IngestError as err:
+        return Failed(QuarantineRow(str(path), stage, err.reason, err.detail))
+    except Exception as err:  # noqa: BLE001 — one bad document must not stop the batch; it is recorded
+        return Failed(QuarantineRow(str(path), stage, type(err).__name__, str(err)))
+    return process.document_rows(raw, cleaned, meta, sentences, entities, facts)
+
+
+@task(name="land", **_IO_RETRIES, **_TASK_OPTIONS)
 def land_task(lake: Lake, rows: DocumentRows) -> None:
     """Write one document's rows into the lake."""
     lake.land(rows)
@@ -70,53 +119,110 @@ class RunSummary:
     quarantined: list[QuarantineRow] = field(default_factory=list)
     n_chars: int = 0
     n_sentences: int = 0
+    n_entities: int = 0
+    n_facts: int = 0
+
+    def markdown(self) -> str:
+        """The summary as a small markdown table (the flow run's artifact)."""
+        rows = [("landed", len(self.landed)), ("skipped (unchanged)", len(self.skipped)),
+                ("quarantined", len(self.quarantined)), ("sentences", self.n_sentences),
+                ("entities", self.n_entities), ("facts", self.n_facts), ("characters", self.n_chars)]
+        table = "| documents | count |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+        if self.quarantined:
+            table += "\n\n| quarantined file | stage | reason |\n|---|---|---|\n" + "\n".join(
+                f"| {q.source} | {q.stage} | {q.reason} |" for q in self.quarantined)
+        return table
 
 
 Progress = Callable[[str, int], None]
+#: Documents submitted ahead of the ones being landed; bounds memory on large batches.
+IN_FLIGHT_PER_WORKER = 4
 
 
-@flow(name="govfacts-extract", validate_parameters=False, log_prints=False)
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@flow(name="govfacts-extract", validate_parameters=False, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def extract_flow(
-    paths: Sequence[Path], lake_dir: Path, on_document: Progress | None = None, force: bool = False
+    paths: Sequence[Path], lake_dir: Path, on_document: Progress | None = None, force: bool = False, workers: int = 1
 ) -> RunSummary:
     """Land every input file under `paths`; a file that fails goes to quarantine and the batch goes on.
 
-    A file whose bytes are already landed from the same path by this pipeline version is skipped
-    (unless `force`); a changed file replaces the rows of its previous version.
+    A file whose bytes are already landed from the same path by this pipeline version is skipped (unless
+    `force`); a changed file replaces the rows of its previous version. Documents are processed by the
+    flow's task runner (one at a time by default, on Dask workers with the Dask runner) and landed here.
     """
     lake = Lake(lake_dir)
     summary = RunSummary(lake=lake.root)
     files = list(ingest.iter_input_files(paths))
+    ner.load_pipeline()  # fail before the batch starts when no model is installed, not once per document
+    done = 0
+
+    def report(path: Path) -> None:
+        nonlocal done
+        done += 1
+        if on_document is not None:
+            on_document(str(path), done)
+
     with lake.locked():
         lake.initialize()
+        pending: deque = deque()
         for path in files:
-            stage = "ingest"
             try:
-                raw = ingest_task(path)
-                if not force and lake.is_current(raw.doc_id, raw.source, PIPELINE_VERSION):
-                    summary.skipped.append(raw.doc_id)
-                    continue
-                stage = "clean"
-                cleaned = clean_task(raw)
-                stage = "metadata"
-                meta = metadata_task(cleaned, raw.source)
-                stage = "structure"
-                sentences = structure_task(cleaned, meta)
-                stage = "land"
-                land_task(lake, process.document_rows(raw, cleaned, meta, sentences))
-            except ingest.IngestError as err:
-                _quarantine(lake, summary, QuarantineRow(str(path), stage, err.reason, err.detail))
-            except Exception as err:  # noqa: BLE001 — one bad document must not stop the batch; it is recorded
-                _quarantine(lake, summary, QuarantineRow(str(path), stage, type(err).__name__, str(err)))
-            else:
-                summary.landed.append(raw.doc_id)
-                summary.n_chars += len(cleaned.text)
-                summary.n_sentences += len(sentences)
-            finally:
-                if on_document is not None:
-                    on_document(str(path), len(summary.landed) + len(summary.skipped) + len(summary.quarantined))
+                current = not force and lake.is_current(_sha256(path), str(path), PIPELINE_VERSION)
+            except OSError as err:
+                _quarantine(lake, summary, QuarantineRow(str(path), "ingest", "unreadable", err.strerror or str(err)))
+                report(path)
+                continue
+            if current:
+                summary.skipped.append(str(path))
+                report(path)
+                continue
+            pending.append((path, document_task.submit(path)))
+            while len(pending) > IN_FLIGHT_PER_WORKER * max(1, workers):
+                _collect(lake, summary, *pending.popleft(), report)
+        while pending:
+            _collect(lake, summary, *pending.popleft(), report)
         lake.write_views()
+    create_markdown_artifact(summary.markdown(), key="govfacts-extract-summary", description="What the run landed")
     return summary
+
+
+def with_runner(flow_, runner: str, *, address: str | None = None, workers: int = 2):
+    """The flow with its task runner: `local` (this process, one document at a time) or `dask`
+    (an existing cluster at `address`, else a local cluster of `workers` single-threaded processes)."""
+    if runner == "local":
+        return flow_
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return flow_.with_options(task_runner=DaskTaskRunner(address=address))
+    cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    return flow_.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
+
+
+def _collect(lake: Lake, summary: RunSummary, path: Path, future, report: Callable[[Path], None]) -> None:
+    """Land one processed document (or quarantine it) in this process."""
+    result = future.result()
+    if isinstance(result, Failed):
+        _quarantine(lake, summary, result.row)
+    else:
+        try:
+            land_task(lake, result)
+        except OSError as err:
+            _quarantine(lake, summary, QuarantineRow(str(path), "land", "io_error", str(err)))
+        else:
+            summary.landed.append(result.document.doc_id)
+            summary.n_chars += result.document.n_chars
+            summary.n_sentences += len(result.sentences)
+            summary.n_entities += len(result.entities)
+            summary.n_facts += len(result.facts)
+    report(path)
 
 
 def _quarantine(lake: Lake, summary: RunSummary, row: QuarantineRow) -> None:

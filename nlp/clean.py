@@ -336,9 +336,9 @@ _CJK_RE = re.compile(_CJK)
 
 def normalize_punctuation(text: str) -> str:
     """ASCII , ; : ( ) ? ! inside Chinese text become full-width; numbers and Latin stay as written."""
-    text = _CLAUSE_PUNCT.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], text)
-    for _ in range(MAX_PAREN_DEPTH):  # innermost pairs first, then the pairs around them
-        converted = _PAREN_PAIR.sub(_paren_pair, text)
+    for _ in range(MAX_PAREN_DEPTH):  # to a fixpoint: innermost pairs first, and a converted mark converts its neighbour
+        converted = _CLAUSE_PUNCT.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], text)
+        converted = _PAREN_PAIR.sub(_paren_pair, converted)
         if converted == text:
             break
         text = converted

@@ -6,12 +6,21 @@ from nlp.clean import Cleaned
 from nlp.ingest import RawText
 from nlp.land import DocumentRows
 from nlp.metadata import Meta
-from nlp.schema import DocumentRow, SentenceRow
+from nlp.ner import Entity
+from nlp.relations import Fact
+from nlp.schema import DocumentRow, EntityRow, FactRow, SentenceRow
 from nlp.settings import PIPELINE_VERSION
 from nlp.structure import Sentence
 
 
-def document_rows(raw: RawText, cleaned: Cleaned, meta: Meta, sentences: list[Sentence]) -> DocumentRows:
+def document_rows(
+    raw: RawText,
+    cleaned: Cleaned,
+    meta: Meta,
+    sentences: list[Sentence],
+    entities: list[Entity],
+    facts: list[tuple[int, Fact]],
+) -> DocumentRows:
     """Assemble the lake rows of one document from the outputs of its stages."""
     document = DocumentRow(
         doc_id=raw.doc_id,
@@ -46,4 +55,13 @@ def document_rows(raw: RawText, cleaned: Cleaned, meta: Meta, sentences: list[Se
         )
         for i, s in enumerate(sentences)
     ]
-    return DocumentRows(document=document, sentences=sentence_rows)
+    entity_rows = [EntityRow(raw.doc_id, e.sent_index, e.label, e.text, e.start, e.end) for e in entities]
+    fact_rows = [
+        FactRow(
+            doc_id=raw.doc_id, sent_id=index, indicator=f.indicator or None, value=f.value, unit=f.unit or None,
+            figure=f.figure, qualifier=f.qualifier or None, change=f.change, status=f.status,
+            period_year=f.period_year, start=f.start, end=f.end,
+        )
+        for index, f in facts
+    ]
+    return DocumentRows(document=document, sentences=sentence_rows, entities=entity_rows, facts=fact_rows)

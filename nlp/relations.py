@@ -255,7 +255,7 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
         elif report_year is None:
             period = None
         else:
-            period = report_year if status == "target" else report_year - 1 if section_kind == "review" else report_year
+            period = report_year if status == "target" else report_year - 1  # a report reviews the year before
         change = _change(change_context, text[clause_start : figure.start])
         if facts and before.strip() and before.strip() in _RANGE:
             change = facts[-1].change  # 5%—5.5%: both ends of a range

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -24,3 +25,10 @@ def samples() -> Path:
 @pytest.fixture
 def lake_dir(tmp_path: Path) -> Path:
     return tmp_path / "lake"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect database for every flow test of the session (starting one takes seconds)."""
+    with prefect_test_harness():
+        yield

@@ -9,16 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.extract import extract_flow
 from nlp.land import connect_read_only
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_harness():
-    with prefect_test_harness():
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def test_flow_lands_samples_and_quarantines_bad_files(samples: Path, tmp_path: Path) -> None:
@@ -96,6 +92,20 @@ def test_cli_run_and_query_on_the_samples(samples: Path, tmp_path: Path) -> None
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert "精准对接“用工”“就业”需求，新增城镇就业1.2万人、创业4200人，城镇登记失业率控制在3%。,review" in jobs.stdout
+
+    facts = subprocess.run(
+        [*govfacts, "query", "SELECT f.indicator, f.value, f.unit, f.change, f.status, f.period_year FROM facts f "
+         "JOIN documents d USING (doc_id) WHERE d.county = '通州区' AND f.figure = '1.2万'", "--format", "json"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert json.loads(facts.stdout) == [{"indicator": "新增城镇就业", "value": 12000.0, "unit": "人", "change": "level",
+                                         "status": "actual", "period_year": 2022}]
+    slogans = subprocess.run(
+        [*govfacts, "query", "SELECT e.text FROM entities e JOIN documents d USING (doc_id) "
+         "WHERE d.county = '和平区' AND e.label = 'SLOGAN' ORDER BY e.start", "--format", "csv"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert {"放管服", "证照分离", "跨省通办"} <= set(slogans.stdout.split())
 
     refused = subprocess.run([*govfacts, "query", "DELETE FROM documents"], env=env, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "read-only" in refused.stderr

@@ -1,0 +1,50 @@
+"""The retrain flow on a tiny configuration: fixtures → DocBin → spacy train → evaluation → promotion."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import spacy
+
+from flows.train import train_flow
+from nlp.training.ner import is_better
+from nlp.settings import get_settings
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "ner_tiny"
+CONFIG = Path(__file__).resolve().parents[2] / "configs" / "ner.cfg"
+QUICK = {"training.max_steps": 30, "training.eval_frequency": 10, "components.tok2vec.model.encode.width": 32}
+
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def test_train_flow_trains_evaluates_and_promotes_a_model(tmp_path: Path) -> None:
+    shipped = tmp_path / "models" / "ner"
+    result = train_flow(TINY, tmp_path / "work", shipped, get_settings().models / "pkuseg", CONFIG, overrides=QUICK)
+    assert result.promoted and result.shipped is None
+    metrics = json.loads((shipped / "metrics.json").read_text(encoding="utf-8"))
+    assert set(metrics["test"]) == {"FIGURE", "UNIT", "SLOGAN", "ALL"}
+    assert metrics["n_sentences"] == {"train": 14, "dev": 2, "test": 3}
+    nlp = spacy.load(shipped)  # loads through the registered govfacts tokenizer
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert [t.text for t in nlp("新增城镇就业6.6万人")][-2:] == ["6.6万", "人"]
+
+
+@pytest.mark.parametrize(
+    ("new", "shipped", "promote"),
+    [(0.95, None, True), (0.95, 0.94, True), (0.95, 0.95, True), (0.94, 0.95, False)],
+)
+def test_promotion_needs_a_model_at_least_as_good(new: float, shipped: float | None, promote: bool) -> None:
+    score = lambda f: {"ALL": {"f": f}}  # noqa: E731
+    assert is_better(score(new), None if shipped is None else score(shipped)) is promote
+
+
+def test_fixtures_with_bad_offsets_stop_training(tmp_path: Path) -> None:
+    bad = tmp_path / "annotations"
+    shutil.copytree(TINY, bad)
+    (bad / "train.jsonl").write_text(json.dumps({"text": "新建智慧社区25个。", "spans": [{"start": 6, "end": 99, "label": "FIGURE"}]}, ensure_ascii=False) + "\n")
+    with pytest.raises(Exception, match="outside the text"):
+        train_flow(bad, tmp_path / "work", tmp_path / "ner", get_settings().models / "pkuseg", CONFIG, overrides=QUICK)

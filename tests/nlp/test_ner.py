@@ -1,0 +1,67 @@
+"""The shipped NER pipeline on real report sentences, hard negatives included."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.ner import candidate_windows, find_entities, load_pipeline
+from nlp.structure import structure
+from nlp.training.fixtures import from_markup
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _entities(nlp, text: str) -> set[tuple[str, str]]:
+    return {(e.text, e.label) for e in find_entities(structure(text), nlp)}
+
+
+CASES = [
+    # figures, units and slogans
+    pytest.param(
+        "精准对接“用工”“就业”需求，新增城镇就业⟦1.2万|F⟧⟦人|U⟧、创业⟦4200|F⟧⟦人|U⟧，城镇登记失业率控制在⟦3|F⟧⟦%|U⟧。",
+        marks=pytest.mark.xfail(strict=True, reason="the model takes the literally quoted words 用工/就业 for slogans"),
+    ),
+    "发放城乡低保等救助补助资金⟦2.1亿|F⟧⟦元|U⟧。",
+    "全体居民人均可支配收入增长⟦5.3|F⟧⟦%|U⟧。",
+    "一体推进“⟦放管服|S⟧”改革，推行“⟦证照分离|S⟧”“⟦跨省通办|S⟧”。",
+    "加快完善“⟦一老一小|S⟧”服务体系，新增省示范性普惠托育机构⟦3|F⟧⟦家|U⟧。",
+    "整治老旧电梯安全隐患⟦32|F⟧⟦台|U⟧，加装老旧住宅电梯⟦51|F⟧⟦台|U⟧。",
+    # hard negatives: dates, ordinals, identifiers, names with numbers, metaphors, typhoons
+    "——2022年12月19日在通化市东昌区第十届人民代表大会第二次会议上",
+    "高效推进第二轮中央、省环保督察交办及反馈事项整改。",
+    "PM2.5年均浓度保持全省前列。",
+    "严格执行中央八项规定及其实施细则精神。",
+    "牢牢牵住科技创新这个“牛鼻子”。",
+    pytest.param(
+        "有效应对台风“轩岚诺”“梅花”影响。",
+        marks=pytest.mark.xfail(strict=True, reason="the model takes the typhoon name 轩岚诺 for a slogan"),
+    ),
+]
+
+
+@pytest.mark.parametrize("markup", CASES)
+def test_shipped_model_finds_entities_and_ignores_look_alikes(nlp, markup: str) -> None:
+    text, spans = from_markup(markup)
+    expected = {(text[s["start"] : s["end"]], s["label"]) for s in spans}
+    assert _entities(nlp, text) == expected
+
+
+def test_entity_offsets_point_into_the_document(nlp) -> None:
+    text = "一年来，我们新增城镇就业1.2万人。\n二、2023年工作安排\n力争新增城镇就业1.3万人。"
+    for entity in find_entities(structure(text, 2023), nlp):
+        assert text[entity.start : entity.end] == entity.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "windows"),
+    [
+        ("牢牢把握高质量发展要求，新增城镇就业1.2万人，持续推进改革。", ["新增城镇就业1.2万人，"]),
+        ("推动“疫情要防住，经济要稳住”落实落细，做好各项工作。", ["推动“疫情要防住，经济要稳住”落实落细，"]),
+        ("持续推进改革开放，不断增强发展活力。", []),
+    ],
+)
+def test_only_clauses_that_can_hold_an_entity_are_read(sentence: str, windows: list[str]) -> None:
+    assert [sentence[a:b] for a, b in candidate_windows(sentence)] == windows
