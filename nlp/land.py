@@ -25,6 +25,19 @@ DATABASE_NAME = "govfacts.duckdb"
 LOCK_NAME = ".lock"
 #: A zero-row file in each dataset directory, so its view has the declared columns while it is empty.
 SCHEMA_FILE = "_schema.parquet"
+#: Slogans across the lake: text, documents and mentions, the provinces and report years they appear in.
+SLOGANS_VIEW = """
+CREATE VIEW slogans AS
+SELECT e.text AS slogan,
+       count(DISTINCT e.doc_id) AS n_documents,
+       count(*) AS n_mentions,
+       count(DISTINCT d.province) AS n_provinces,
+       array_sort(list(DISTINCT d.province) FILTER (WHERE d.province IS NOT NULL)) AS provinces,
+       array_sort(list(DISTINCT d.report_year) FILTER (WHERE d.report_year IS NOT NULL)) AS years
+FROM entities e JOIN documents d USING (doc_id)
+WHERE e.label = 'SLOGAN'
+GROUP BY e.text
+"""
 _PART_DATASETS = ("sentences", "entities", "facts", "documents")  # documents last: the commit mark
 
 
@@ -166,6 +179,7 @@ class Lake:
                 for name in DATASETS:
                     pattern = str(self.dataset_dir(name).resolve() / "*.parquet").replace("'", "''")
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)")
+                con.execute(SLOGANS_VIEW)
             os.replace(tmp, self.database)
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -106,3 +106,18 @@ def test_run_query_returns_columns_and_rows(lake_dir: Path) -> None:
         assert run_query(con, "SELECT county, report_year FROM documents") == (["county", "report_year"], [("通州区", 2023)])
         with pytest.raises(duckdb.Error):
             con.execute("CREATE TABLE t (a INT)")
+
+
+def test_slogans_view_counts_documents_mentions_and_provinces(lake_dir: Path) -> None:
+    from nlp.schema import EntityRow
+
+    lake = Lake(lake_dir)
+    lake.initialize()
+    for doc_id, source, province in (("a" * 64, "r1.txt", "江苏省"), ("b" * 64, "r2.txt", "浙江省")):
+        rows = _rows(doc_id, source)
+        rows.document = DocumentRow(**{**rows.document.__dict__, "province": province})
+        rows.entities = [EntityRow(doc_id, 0, "SLOGAN", "放管服", 3, 6), EntityRow(doc_id, 1, "SLOGAN", "放管服", 12, 15)]
+        lake.land(rows)
+    assert _count(lake, "SELECT slogan, n_documents, n_mentions, n_provinces, provinces FROM slogans") == [
+        ("放管服", 2, 4, 2, ["江苏省", "浙江省"])
+    ]
