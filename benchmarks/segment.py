@@ -10,7 +10,9 @@ another and interleaved across repeats so machine noise hits all of them alike:
 
 * ``pkuseg``        — ``spacy_pkuseg.pkuseg.cut`` with the shipped model, no user dictionary;
 * ``pkuseg+dict``   — the same with the report lexicon as user dictionary;
-* ``segment``       — the segmentation stage: cut with user dictionary + ``apply_boundaries``;
+* ``segment``       — the segmentation stage: cut with user dictionary + ``apply_boundaries``
+  (also reports the share of its time spent in the rules, a same-process ratio that machine
+  load does not skew the way it skews separate runs);
 * ``spacy``         — the full spaCy tokenizer (``make_tokenizer_nlp``), i.e. the above plus
   building the ``Doc``.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
 import re
 import resource
@@ -70,9 +73,16 @@ def _child(variant: str, model_dir: str, sentences: list[str], conn) -> None:
         run = load_pkuseg(model, user_dict=user_dict).cut
     elif variant == "segment":
         cut = load_pkuseg(model, user_dict=user_dict).cut
+        split = [0.0, 0.0]  # seconds in pkuseg, seconds in the rules: a same-process ratio
 
         def run(text: str) -> list[str]:
-            return apply_boundaries(text, cut(text))
+            t0 = time.perf_counter()
+            words = cut(text)
+            t1 = time.perf_counter()
+            words = apply_boundaries(text, words)
+            split[0] += t1 - t0
+            split[1] += time.perf_counter() - t1
+            return words
     else:
         run = make_tokenizer_nlp(model)
     for sent in sentences[:200]:  # warm-up
@@ -81,11 +91,12 @@ def _child(variant: str, model_dir: str, sentences: list[str], conn) -> None:
     for sent in sentences:
         run(sent)
     seconds = time.perf_counter() - started
-    conn.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    rules_share = split[1] / sum(split) if variant == "segment" else None
+    conn.send((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rules_share))
     conn.close()
 
 
-def measure(variant: str, model_dir: Path, sentences: list[str]) -> tuple[float, int]:
+def measure(variant: str, model_dir: Path, sentences: list[str]) -> tuple[float, int, float | None]:
     """Run one variant in a fresh process."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
@@ -113,10 +124,14 @@ def main() -> None:
 
     runs: dict[str, list[float]] = {v: [] for v in VARIANTS}
     rss: dict[str, int] = {v: 0 for v in VARIANTS}
+    rules_share: list[float] = []
+    load_before = os.getloadavg()
     for i in range(args.repeats):
         order = VARIANTS if i % 2 == 0 else tuple(reversed(VARIANTS))
         for variant in order:
-            seconds, maxrss = measure(variant, args.model, sentences)
+            seconds, maxrss, share = measure(variant, args.model, sentences)
+            if share is not None:
+                rules_share.append(share)
             runs[variant].append(seconds)
             rss[variant] = max(rss[variant], maxrss)
             print(f"repeat {i} {variant:12s} {n_chars / seconds:10.0f} chars/s", file=sys.stderr)
@@ -132,6 +147,7 @@ def main() -> None:
     base = results["pkuseg"]["chars_per_s"]
     for v in VARIANTS:
         results[v]["relative_to_pkuseg"] = round(results[v]["chars_per_s"] / base, 3)
+    results["segment"]["rules_share_of_time"] = [round(x, 4) for x in rules_share]
     report = {
         "corpus": str(corpus.relative_to(ROOT.parent)) if corpus.is_relative_to(ROOT.parent)
         else str(corpus),
@@ -140,7 +156,9 @@ def main() -> None:
         "repeats": args.repeats,
         "model": str(args.model.relative_to(ROOT)) if args.model.is_relative_to(ROOT)
         else str(args.model),
-        "machine": {"python": platform.python_version(), "processor": platform.processor(),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "load_average_before_after": [round(load_before[0], 2),
+                                                  round(os.getloadavg()[0], 2)],
                     "note": "one process, one core; best of the repeats"},
         "results": results,
     }

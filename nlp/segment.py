@@ -11,7 +11,8 @@ guarantees the token boundaries the NER relies on whatever the statistical model
   next token (``8000余万元`` → ``8000`` ``余`` ``万元``/``万`` ``元``);
 * identifiers stay whole (``PM2.5``, ``G60``, ``C919``, ``5G``, ``5A``);
 * dates stay PKU-style, one token a part (``2022年`` ``12月`` ``19日``);
-* brackets and ``/`` are tokens of their own (``套`` ``（`` ``间`` ``）``, ``微克`` ``/`` ``立方米``).
+* brackets, ``/`` and ASCII ``,;:!?`` are tokens of their own (``套`` ``（`` ``间`` ``）``,
+  ``微克`` ``/`` ``立方米``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +56,10 @@ _BOUNDARY_PATTERN = re.compile(
     rf"|(?P<figure>(?<![\d.．,])(?:{_NUMBER}){_MAGNITUDE}?)"
     # 余/多 between a number and its magnitude: the magnitude starts the unit
     r"|(?P<approx>(?<=\d)[余多](?=[万亿千百]))"
-    # symbols that are always their own token, quotation marks included
-    r"|(?P<symbol>[%％‰()（）/／“”‘’「」『』《》])"
+    # symbols that are always their own token, quotation marks included; ASCII ,;:!? too (the
+    # model, trained on full-width punctuation, glues them to words: 米; 低,) — a thousands
+    # comma is inside a figure match and never reaches this group
+    r"|(?P<symbol>[%％‰()（）/／“”‘’「」『』《》,;:!?])"
 )
 #: Chinese-numeral figures (一百八十八万吨, 五百吨, 两批) and units after any figure (18亿|亩|耕地):
 #: the numeral run is one token, and the unit from the unit table is cut off on both sides.
@@ -64,19 +68,25 @@ _UNIT_AFTER_FIGURE = re.compile(
     rf"|(?:(?<=\d)|(?<=\d[万亿千]))(?P<unit>{_UNIT_WORDS})"
 )
 #: Cheap pre-check: texts without any of these characters are left as pkuseg cut them.
-_TRIGGER = re.compile(r"[\d%％‰()（）/／“”‘’「」『』《》零〇一二两三四五六七八九十百千万亿]")
+_TRIGGER = re.compile(r"[\d%％‰()（）/／“”‘’「」『』《》,;:!?零〇一二两三四五六七八九十百千万亿]")
 
 
-def _token_offsets(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
-    """Character spans of ``words`` in ``text`` (pkuseg drops whitespace, nothing else)."""
-    spans, pos = [], 0
+def _token_boundaries(text: str, words: Sequence[str]) -> set[int]:
+    """Offsets in ``text`` where a token of ``words`` starts or ends (pkuseg drops whitespace)."""
+    lengths = list(map(len, words))
+    if sum(lengths) == len(text):  # no whitespace: offsets are running sums
+        bounds = set(accumulate(lengths))
+        bounds.add(0)
+        return bounds
+    bounds, pos = set(), 0
     for word in words:
         start = text.find(word, pos)
         if start < 0:
             raise ValueError(f"token {word!r} not found in text after offset {pos}: {text!r}")
         pos = start + len(word)
-        spans.append((start, pos))
-    return spans
+        bounds.add(start)
+        bounds.add(pos)
+    return bounds
 
 
 def apply_boundaries(text: str, words: Sequence[str]) -> list[str]:
@@ -91,16 +101,7 @@ def apply_boundaries(text: str, words: Sequence[str]) -> list[str]:
         required.add(end)
         if end - start > 1 and match.lastgroup != "symbol":
             forbidden.update(range(start + 1, end))
-    for match in _UNIT_AFTER_FIGURE.finditer(text):
-        for group in ("cnfigure", "cnunit", "unit"):
-            if match.group(group):
-                start, end = match.span(group)
-                required.update((start, end))
-                if group == "cnfigure":
-                    forbidden.update(range(start + 1, end))
-    spans = _token_offsets(text, words)
-    current = {s for s, _ in spans}
-    current.update(e for _, e in spans)
+    current = _token_boundaries(text, words)
     if required <= current and not (forbidden & current):
         return list(words)
     cuts = sorted((current | required) - forbidden)

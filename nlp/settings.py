@@ -29,6 +29,8 @@ class Settings:
     lake: Path
     models: Path
     samples: Path
+    annotations: Path
+    configs: Path
 
     @property
     def database(self) -> Path:
@@ -45,4 +47,6 @@ def get_settings(lake: Path | str | None = None) -> Settings:
         lake=Path(lake_path).expanduser().resolve(),
         models=Path(models).expanduser().resolve(),
         samples=home / "data" / "samples",
+        annotations=home / "data" / "annotations",
+        configs=home / "configs",
     )
