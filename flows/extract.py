@@ -35,10 +35,20 @@ _TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
 _IO_RETRIES = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": _retry_on_io}
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A document that could not be processed, and at which stage."""
+
+    row: QuarantineRow
+
+
 @task(name="ingest", **_IO_RETRIES, **_TASK_OPTIONS)
-def ingest_task(path: Path) -> ingest.RawText:
-    """Read and decode one input file."""
-    return ingest.read_file(path)
+def ingest_task(path: Path) -> ingest.RawText | Failed:
+    """Read and decode one input file; a file that is no report comes back as Failed, with its reason."""
+    try:
+        return ingest.read_file(path)
+    except ingest.IngestError as err:
+        return Failed(QuarantineRow(ingest.source_name(path), "ingest", err.reason, err.detail))
 
 
 @task(name="clean", **_TASK_OPTIONS)
@@ -73,19 +83,14 @@ def facts_task(
     return relations.document_facts(sentences, entities, meta.report_year)
 
 
-@dataclass(frozen=True)
-class Failed:
-    """A document that could not be processed, and at which stage."""
-
-    row: QuarantineRow
-
-
 @task(name="document", **_TASK_OPTIONS)
 def document_task(path: Path) -> DocumentRows | Failed:
     """All stages of one document; runs where the task runner puts it (this process or a Dask worker)."""
     stage = "ingest"
     try:
         raw = ingest_task(path)
+        if isinstance(raw, Failed):
+            return raw
         stage = "clean"
         cleaned = clean_task(raw)
         stage = "metadata"
@@ -96,10 +101,8 @@ def document_task(path: Path) -> DocumentRows | Failed:
         entities = ner_task(sentences)
         stage = "facts"
         facts = facts_task(sentences, entities, meta)
-    except ingest.IngestError as err:
-        return Failed(QuarantineRow(str(path), stage, err.reason, err.detail))
     except Exception as err:  # noqa: BLE001 — one bad document must not stop the batch; it is recorded
-        return Failed(QuarantineRow(str(path), stage, type(err).__name__, str(err)))
+        return Failed(QuarantineRow(ingest.source_name(path), stage, type(err).__name__, str(err)))
     return process.document_rows(raw, cleaned, meta, sentences, entities, facts)
 
 
@@ -141,7 +144,7 @@ IN_FLIGHT_PER_WORKER = 4
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with ingest.open_input(path) as handle:  # a FIFO or device is refused here instead of blocking
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -174,13 +177,14 @@ def extract_flow(
         pending: deque = deque()
         for path in files:
             try:
-                current = not force and lake.is_current(_sha256(path), str(path), PIPELINE_VERSION)
+                current = not force and lake.is_current(_sha256(path), ingest.source_name(path), PIPELINE_VERSION)
             except OSError as err:
-                _quarantine(lake, summary, QuarantineRow(str(path), "ingest", "unreadable", err.strerror or str(err)))
+                row = QuarantineRow(ingest.source_name(path), "ingest", "unreadable", err.strerror or str(err))
+                _quarantine(lake, summary, row)
                 report(path)
                 continue
             if current:
-                summary.skipped.append(str(path))
+                summary.skipped.append(ingest.source_name(path))
                 report(path)
                 continue
             pending.append((path, document_task.submit(path)))
@@ -215,7 +219,7 @@ def _collect(lake: Lake, summary: RunSummary, path: Path, future, report: Callab
         try:
             land_task(lake, result)
         except OSError as err:
-            _quarantine(lake, summary, QuarantineRow(str(path), "land", "io_error", str(err)))
+            _quarantine(lake, summary, QuarantineRow(ingest.source_name(path), "land", "io_error", str(err)))
         else:
             summary.landed.append(result.document.doc_id)
             summary.n_chars += result.document.n_chars

@@ -16,6 +16,7 @@ from nlp.baseline import unit_table
 #: Magnitudes that can open a UNIT when 余/多 stands between the number and them (`8000余万元`).
 MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2}
 _MAGNITUDE_PREFIX = re.compile("^(" + "|".join(sorted(MAGNITUDES, key=len, reverse=True)) + ")")
+_DECIMAL_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)(" + "|".join(sorted(MAGNITUDES, key=len, reverse=True)) + ")")
 _SEPARATORS = re.compile(r"[,，\s]")
 _FRACTION = re.compile(r"^(.+?)分之(.+)$")
 _TENTHS = re.compile(r"^([一二两三四五六七八九十])成$")
@@ -34,6 +35,9 @@ def _number(text: str) -> float:
         text = "一" + text  # 百亿 → 一百亿, 万亿 → 一万亿
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
+    decimal = _DECIMAL_MAGNITUDE.fullmatch(text)
+    if decimal:  # 1.5万亿: cn2an reads 1.5万 but not 1.5万亿
+        return float(decimal.group(1)) * MAGNITUDES[decimal.group(2)]
     return float(cn2an.cn2an(text, "smart"))
 
 

@@ -40,7 +40,7 @@ def document_rows(
         n_chars=len(cleaned.text),
         text=cleaned.text,
         fixes=list(cleaned.fixes),
-        warnings=list(cleaned.warnings),
+        warnings=[*raw.warnings, *cleaned.warnings],
         pipeline_version=PIPELINE_VERSION,
     )
     sentence_rows = [

@@ -1,13 +1,36 @@
-"""Ingest: encodings, HTML, provenance and refusals with a reason."""
+"""Ingest: encodings, HTML, provenance, refusals with a reason, and the bad-input corpus of tests/data/bad."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import importlib.util
+import inspect
+import os
+import re
+import sys
+import threading
 from pathlib import Path
 
+import opencc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from nlp.ingest import IngestError, decode, html_to_text, iter_input_files, read_file
+from nlp import ingest
+from nlp.ingest import (
+    REASONS,
+    IngestError,
+    check_chinese,
+    check_text,
+    decode,
+    decode_text,
+    html_to_text,
+    iter_input_files,
+    open_input,
+    read_file,
+    source_name,
+)
 
 # Real sentences: a 2010 national report line and the 1954 report (traditional) for Big5.
 SIMPLIFIED = "国内生产总值达到33.5万亿元，比上年增长8.7%；财政收入6.85万亿元，增长11.7%；城镇新增就业1102万人。"
@@ -70,3 +93,230 @@ def test_iter_input_files_walks_directories_once_and_skips_other_suffixes(tmp_pa
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
     found = list(iter_input_files([tmp_path, tmp_path / "a" / "r.txt"]))
     assert sorted(p.name for p in found) == ["r.html", "r.txt"]
+
+
+# --- bad input ------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+BAD = ROOT / "tests" / "data" / "bad"
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+ROOT_SKIP = "running as root: root reads files and lists directories whatever their mode, so mode 000 cannot make them unreadable"
+
+
+def _load_corpus():
+    spec = importlib.util.spec_from_file_location("make_bad_inputs", BAD / "make_bad_inputs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load_corpus()
+
+
+@pytest.mark.parametrize("case", corpus.CASES, ids=lambda case: case.name)
+def test_read_file_reaches_the_documented_outcome_for_every_committed_bad_input(case) -> None:
+    path = BAD / case.name
+    if case.outcome in ("landed", "duplicate"):
+        raw = read_file(path)
+        assert raw.encoding == case.encoding
+        assert raw.text.strip()
+        if case.warning:
+            assert any(w.startswith(case.warning) for w in raw.warnings), raw.warnings
+        else:
+            assert raw.warnings == ()
+    else:
+        with pytest.raises(IngestError) as err:
+            read_file(path)
+        assert err.value.reason == case.outcome, err.value
+        assert err.value.reason in REASONS and err.value.detail
+
+
+def test_the_committed_bad_inputs_are_what_the_script_builds() -> None:
+    for case in corpus.CASES:
+        assert (BAD / case.name).read_bytes() == case.build(), f"{case.name}: run python tests/data/bad/make_bad_inputs.py"
+
+
+def test_every_reason_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What happens to bad input", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
+    assert set(REASONS) <= documented
+
+
+def _fifo(tmp_path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    return fifo
+
+
+def _unblock(fifo: Path) -> bool:
+    """Open the FIFO's write end if a reader waits on it (so a blocked test can end); True if one did."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError as err:
+        assert err.errno == errno.ENXIO  # no reader: nobody is blocked
+        return False
+    return True
+
+
+def test_a_fifo_is_refused_as_unreadable_without_blocking(tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path)
+    outcome: list[BaseException | object] = []
+    reader = threading.Thread(target=lambda: outcome.append(_catch(read_file, fifo)), daemon=True)
+    reader.start()
+    reader.join(5)
+    blocked = reader.is_alive()
+    if blocked:
+        _unblock(fifo)
+        reader.join(5)
+    assert not blocked, "read_file blocked on a FIFO"
+    assert isinstance(outcome[0], IngestError) and outcome[0].reason == "unreadable"
+    assert "FIFO" in outcome[0].detail
+
+
+def _catch(fn, *args):
+    try:
+        return fn(*args)
+    except BaseException as err:  # noqa: BLE001 — handed to the test thread
+        return err
+
+
+def test_open_input_refuses_directories_and_fifos_with_an_os_error(tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path)
+    for path in (fifo, tmp_path):
+        with pytest.raises(ingest.NotRegularFileError) as err:
+            open_input(path)
+        assert isinstance(err.value, OSError) and "not a regular file" in err.value.strerror
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_broken_symlinks_are_unreadable(tmp_path: Path, kind: str) -> None:
+    link = tmp_path / "report.txt"
+    link.symlink_to(tmp_path / "gone.txt" if kind == "dangling" else link)
+    with pytest.raises(IngestError) as err:
+        read_file(link)
+    assert err.value.reason == "unreadable"
+
+
+@pytest.mark.skipif(AS_ROOT, reason=ROOT_SKIP)
+def test_a_file_without_read_permission_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text(SIMPLIFIED, encoding="utf-8")
+    path.chmod(0)
+    try:
+        with pytest.raises(IngestError) as err:
+            read_file(path)
+        assert (err.value.reason, err.value.detail) == ("unreadable", "Permission denied")
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.skipif(AS_ROOT, reason=ROOT_SKIP)
+def test_a_directory_that_cannot_be_listed_is_yielded_so_the_run_records_it(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(SIMPLIFIED, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.txt").write_text(SIMPLIFIED, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        assert sorted(p.name for p in iter_input_files([tmp_path])) == ["locked", "ok.txt"]
+    finally:
+        locked.chmod(0o755)
+
+
+def test_too_large_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_INPUT_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_bytes(SIMPLIFIED.encode() * 3)
+    with pytest.raises(IngestError) as err:
+        read_file(path)
+    assert err.value.reason == "too_large"
+
+
+def test_a_name_that_is_not_utf8_is_kept_as_escapes(tmp_path: Path) -> None:
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), "报告.txt".encode("gbk"))))
+    path.write_bytes(SIMPLIFIED.encode())
+    raw = read_file(path)
+    assert raw.source == f"{tmp_path}/\\xb1\\xa8\\xb8\\xe6.txt" == source_name(path)
+    raw.source.encode("utf-8")  # storable in Parquet
+
+
+def test_iter_input_files_is_a_lazy_generator(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "1.txt").write_text("x")
+    (tmp_path / "b").mkdir()
+    walk = iter_input_files([tmp_path])
+    assert inspect.isgenerator(walk)
+    assert next(walk).name == "1.txt"
+    (tmp_path / "b" / "2.txt").write_text("x")  # written after the walk started: found, so b was not listed up front
+    assert [p.name for p in walk] == ["2.txt"]
+
+
+def test_iter_input_files_survives_a_directory_symlink_loop(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "again").symlink_to("..", target_is_directory=True)
+    (loop / "deeper").symlink_to(".", target_is_directory=True)
+    (loop / "r.txt").write_text("x")
+    assert [p.name for p in iter_input_files([tmp_path, loop])] == ["r.txt"]
+
+
+def _real_reports() -> list[Path]:
+    data = ROOT / "tests" / "data"
+    return sorted((data / "tails").glob("*.txt")) + sorted((data / "heads").rglob("*.txt")) + sorted((ROOT / "data" / "samples").glob("*.txt"))
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-16-le", "utf-16-be"])
+def test_every_real_report_round_trips_through_the_encodings_reports_arrive_in(encoding: str) -> None:
+    """Detection on whole reports without BOM or declaration; Big5 on their Taiwan-standard traditional
+    forms (OpenCC s2tw), for the reports whose every character Big5 has."""
+    to_traditional = opencc.OpenCC("s2tw").convert
+    checked = 0
+    for path in _real_reports():
+        text = path.read_text(encoding="utf-8")
+        if encoding == "big5":
+            text = to_traditional(text)
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        assert decode_text(data, path.name).text == text, path.name
+        checked += 1
+    assert checked >= 100
+
+
+def test_the_text_checks_pass_every_real_report() -> None:
+    for path in _real_reports():
+        text = path.read_text(encoding="utf-8")
+        check_text(text, path.name)
+        check_chinese(text, path.name)
+
+
+def test_a_utf16_file_cut_in_half_a_code_unit_keeps_its_text() -> None:
+    decoded = decode_text(b"\xff\xfe" + SIMPLIFIED.encode("utf-16-le") + b"\x41")
+    assert decoded.text == SIMPLIFIED
+    assert decoded.warnings[0].startswith("truncated")
+
+
+def test_a_single_corrupt_line_is_not_decoded_as_another_encoding() -> None:
+    lines = [SIMPLIFIED, TRADITIONAL, SIMPLIFIED]
+    data = bytearray("\n".join(lines).encode())
+    data[len(SIMPLIFIED.encode()) + 4] = 0xFF
+    decoded = decode_text(bytes(data))
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.split("\n")[0::2] == [SIMPLIFIED, SIMPLIFIED]
+    assert len(decoded.warnings) == 1 and decoded.warnings[0].startswith("invalid UTF-8:")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000) | st.text(max_size=800).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_decoding_any_bytes_gives_text_or_a_documented_reason(data: bytes) -> None:
+    try:
+        decoded = decode_text(data)
+    except IngestError as err:
+        assert err.reason in REASONS
+    else:
+        assert decoded.text.strip()
+        assert isinstance(decoded.encoding, str) and decoded.encoding
