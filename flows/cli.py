@@ -57,6 +57,7 @@ def _configure_prefect(verbose: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
 @app.command()

@@ -12,6 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from nlp import clean as clean_stage
 from nlp import ingest, metadata, ner, process, relations, structure
@@ -217,7 +218,7 @@ def _collect(lake: Lake, summary: RunSummary, path: Path, future, report: Callab
         _quarantine(lake, summary, result.row)
     else:
         try:
-            land_task(lake, result)
+            land_task(lake, quote(result))
         except OSError as err:
             _quarantine(lake, summary, QuarantineRow(ingest.source_name(path), "land", "io_error", str(err)))
         else:

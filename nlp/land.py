@@ -178,7 +178,7 @@ class Lake:
             with duckdb.connect(tmp) as con:
                 for name in DATASETS:
                     pattern = str(self.dataset_dir(name).resolve() / "*.parquet").replace("'", "''")
-                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)")
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
                 con.execute(SLOGANS_VIEW)
             os.replace(tmp, self.database)
         finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import pyarrow as pa
 
@@ -144,8 +144,5 @@ DATASETS: dict[str, type] = {
 def to_table(rows: list, row_type: type) -> pa.Table:
     """Rows of one dataclass as an Arrow table with the declared schema."""
     schema = arrow_schema(row_type)
-    columns = {name: [] for name in schema.names}
-    for row in rows:
-        for name, value in asdict(row).items():
-            columns[name].append(value)
+    columns = {name: [getattr(row, name) for row in rows] for name in schema.names}
     return pa.table(columns, schema=schema)
