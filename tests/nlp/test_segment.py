@@ -6,7 +6,6 @@ seed reports (seed 003 as cleaned, simplified text).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import spacy
