@@ -4,6 +4,11 @@ Every file is written to a temporary name and renamed into place, so a reader ne
 half-written file and a crash leaves the previous lake readable. A document's rows live in
 files named by its doc_id, so landing it again replaces them and can never duplicate them.
 Its `documents` file is written last: a document counts as landed once that file exists.
+
+The datasets are partitioned by report year, Hive style: `facts/report_year=2024/<doc_id>.parquet`
+(`report_year=__HIVE_DEFAULT_PARTITION__` when the year is unknown). The views read the partition
+as a `report_year` column, so a filter on it skips the other years' files; Polars, Spark and
+pyarrow read the same layout as a Hive-partitioned dataset.
 """
 
 from __future__ import annotations
@@ -39,6 +44,14 @@ WHERE e.label = 'SLOGAN'
 GROUP BY e.text
 """
 _PART_DATASETS = ("sentences", "entities", "facts", "documents")  # documents last: the commit mark
+#: The partition column and the directory name Hive (and DuckDB, Spark, pyarrow) read as NULL.
+PARTITION = "report_year"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+
+
+def partition_dir(year: int | None) -> str:
+    """Directory name of a report year's partition."""
+    return f"{PARTITION}={NULL_PARTITION if year is None else int(year)}"
 
 
 @dataclass
@@ -77,6 +90,7 @@ class Lake:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self._versions: dict[str, tuple[str, str]] | None = None  # doc_id → (source, pipeline_version)
+        self._years: dict[str, int | None] = {}  # doc_id → report year (its partition)
         self._by_source: dict[str, set[str]] = {}
 
     @property
@@ -88,13 +102,38 @@ class Lake:
         """Directory of one dataset."""
         return self.root / name
 
+    def _schema_file(self, name: str) -> Path:
+        if name in _PART_DATASETS:
+            return self.dataset_dir(name) / partition_dir(None) / SCHEMA_FILE
+        return self.dataset_dir(name) / SCHEMA_FILE
+
     def initialize(self) -> None:
-        """Create the dataset directories with their schema files and the DuckDB views."""
+        """Create the dataset directories with their schema files and the DuckDB views; move the
+        files of a lake written before partitioning into their year's partition."""
+        self._partition_flat_files()
         for name, row_type in DATASETS.items():
-            schema_file = self.dataset_dir(name) / SCHEMA_FILE
+            schema_file = self._schema_file(name)
             if not schema_file.exists():
                 _atomic_write_parquet(arrow_schema(row_type).empty_table(), schema_file)
         self.write_views()
+
+    def _partition_flat_files(self) -> None:
+        """Lakes of govfacts before report-year partitioning kept `<dataset>/<doc_id>.parquet`: move each
+        document's files under its year (documents last, as when landing), drop the old schema files."""
+        flat = [p for p in self.dataset_dir("documents").glob("*.parquet") if p.name != SCHEMA_FILE]
+        if flat:
+            with duckdb.connect() as con:
+                years = con.execute("SELECT doc_id, report_year FROM read_parquet(?)", [[str(p) for p in flat]]).fetchall()
+            for doc_id, year in years:
+                for dataset in _PART_DATASETS:
+                    old = self.dataset_dir(dataset) / f"{doc_id}.parquet"
+                    if old.exists():
+                        target = self._part(dataset, doc_id, year)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(old, target)
+        for dataset in _PART_DATASETS:
+            for orphan in self.dataset_dir(dataset).glob("*.parquet"):  # rows of a document never committed
+                orphan.unlink()
 
     @contextmanager
     def locked(self) -> Iterator[Lake]:
@@ -121,7 +160,9 @@ class Lake:
         finally:
             lock.unlink(missing_ok=True)
 
-    def _part(self, dataset: str, key: str) -> Path:
+    def _part(self, dataset: str, key: str, year: int | None = None) -> Path:
+        if dataset in _PART_DATASETS:
+            return self.dataset_dir(dataset) / partition_dir(year) / f"{key}.parquet"
         return self.dataset_dir(dataset) / f"{key}.parquet"
 
     def land(self, rows: DocumentRows) -> None:
@@ -130,13 +171,18 @@ class Lake:
         versions = self._landed()
         for old_id in self._by_source.get(doc.source, set()) - {doc.doc_id}:
             self.remove(old_id)
+        if doc.doc_id in versions and self._years.get(doc.doc_id) != doc.report_year:
+            self.remove(doc.doc_id)  # landed before under another year: its old partition's files go
+            versions = self._landed()
         for dataset in _PART_DATASETS:
             dataset_rows = [doc] if dataset == "documents" else getattr(rows, dataset)
-            _atomic_write_parquet(to_table(dataset_rows, DATASETS[dataset]), self._part(dataset, doc.doc_id))
+            _atomic_write_parquet(to_table(dataset_rows, DATASETS[dataset]),
+                                  self._part(dataset, doc.doc_id, doc.report_year))
         previous = versions.get(doc.doc_id)
         if previous and previous[0] != doc.source:
             self._by_source.get(previous[0], set()).discard(doc.doc_id)
         versions[doc.doc_id] = (doc.source, doc.pipeline_version)
+        self._years[doc.doc_id] = doc.report_year
         self._by_source[doc.source] = {doc.doc_id}
         self._part("quarantine", _source_key(doc.source)).unlink(missing_ok=True)
 
@@ -146,9 +192,11 @@ class Lake:
 
     def remove(self, doc_id: str) -> None:
         """Remove every row of one document, its documents file first."""
+        versions = self._landed()
+        year = self._years.pop(doc_id, None)
         for dataset in reversed(_PART_DATASETS):
-            self._part(dataset, doc_id).unlink(missing_ok=True)
-        source, _ = self._landed().pop(doc_id, (None, None))
+            self._part(dataset, doc_id, year).unlink(missing_ok=True)
+        source, _ = versions.pop(doc_id, (None, None))
         self._by_source.get(source, set()).discard(doc_id)
 
     def is_current(self, doc_id: str, source: str, pipeline_version: str) -> bool:
@@ -159,12 +207,14 @@ class Lake:
         """doc_id → (source, pipeline_version) of every landed document, read once from the documents files."""
         if self._versions is None:
             self._versions = {}
-            files = [str(p) for p in self.dataset_dir("documents").glob("*.parquet") if p.name != SCHEMA_FILE]
+            files = [str(p) for p in self.dataset_dir("documents").glob("*/*.parquet") if p.name != SCHEMA_FILE]
             if files:
                 with duckdb.connect() as con:
-                    rows = con.execute("SELECT doc_id, source, pipeline_version FROM read_parquet(?)", [files]).fetchall()
-                for doc_id, source, version in rows:
+                    rows = con.execute("SELECT doc_id, source, pipeline_version, report_year FROM read_parquet(?)",
+                                       [files]).fetchall()
+                for doc_id, source, version, year in rows:
                     self._versions[doc_id] = (source, version)
+                    self._years[doc_id] = year
                     self._by_source.setdefault(source, set()).add(doc_id)
         return self._versions
 
@@ -177,8 +227,14 @@ class Lake:
         try:
             with duckdb.connect(tmp) as con:
                 for name in DATASETS:
-                    pattern = str(self.dataset_dir(name).resolve() / "*.parquet").replace("'", "''")
-                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+                    if name in _PART_DATASETS:  # report_year comes from the partition: filters on it prune files
+                        pattern = str(self.dataset_dir(name).resolve() / "*" / "*.parquet").replace("'", "''")
+                        source = (f"read_parquet('{pattern}', hive_partitioning = true, "
+                                  f"hive_types = {{'{PARTITION}': INTEGER}})")
+                    else:
+                        pattern = str(self.dataset_dir(name).resolve() / "*.parquet").replace("'", "''")
+                        source = f"read_parquet('{pattern}')"
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
                 con.execute(SLOGANS_VIEW)
             os.replace(tmp, self.database)
         finally:

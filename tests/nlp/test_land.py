@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -57,7 +58,57 @@ def test_empty_lake_views_have_the_declared_columns(lake_dir: Path) -> None:
     with connect_read_only(lake_dir) as con:
         columns = [row[0] for row in con.execute("DESCRIBE facts").fetchall()]
         assert con.execute("SELECT count(*) FROM entities").fetchall() == [(0,)]
-    assert columns == ["doc_id", "sent_id", "indicator", "value", "unit", "figure", "qualifier", "change", "status", "period_year", "start", "end"]
+    assert columns == ["doc_id", "sent_id", "indicator", "value", "unit", "figure", "qualifier", "change", "status",
+                       "period_year", "start", "end", "report_year"]
+
+
+def _with_year(rows: DocumentRows, year: int | None) -> DocumentRows:
+    rows.document = dataclasses.replace(rows.document, report_year=year)
+    return rows
+
+
+def test_datasets_are_partitioned_by_report_year_and_filters_skip_other_years(lake_dir: Path) -> None:
+    lake = Lake(lake_dir)
+    lake.initialize()
+    for doc_id, year in (("a" * 64, 2023), ("b" * 64, 2024), ("c" * 64, None)):
+        lake.land(_with_year(_rows(doc_id, f"{doc_id[0]}.txt"), year))
+    assert (lake_dir / "sentences" / "report_year=2024" / f"{'b' * 64}.parquet").is_file()
+    assert (lake_dir / "documents" / "report_year=__HIVE_DEFAULT_PARTITION__" / f"{'c' * 64}.parquet").is_file()
+    assert _count(lake, "SELECT report_year, count(*) FROM sentences GROUP BY 1 ORDER BY 1 NULLS LAST") == [
+        (2023, 2), (2024, 2), (None, 2)]
+    # a filter on the partition column never opens another year's files: break one and query another year
+    (lake_dir / "sentences" / "report_year=__HIVE_DEFAULT_PARTITION__" / f"{'c' * 64}.parquet").write_bytes(b"not parquet")
+    with connect_read_only(lake_dir) as con:
+        assert con.execute("SELECT count(*) FROM sentences WHERE report_year = 2024").fetchall() == [(2,)]
+        with pytest.raises(duckdb.Error):
+            con.execute("SELECT count(*) FROM sentences").fetchall()
+
+
+def test_a_document_whose_year_changes_moves_to_its_new_partition(lake_dir: Path) -> None:
+    lake = Lake(lake_dir)
+    lake.initialize()
+    lake.land(_with_year(_rows("a" * 64, "r1.txt"), 2023))
+    Lake(lake_dir).land(_with_year(_rows("a" * 64, "r1.txt"), 2024))  # a new process: years read from disk
+    assert _count(lake, "SELECT report_year, count(*) FROM sentences GROUP BY 1") == [(2024, 2)]
+    assert not list((lake_dir / "sentences" / "report_year=2023").glob("*.parquet"))
+
+
+def test_a_lake_from_before_partitioning_is_moved_into_partitions(lake_dir: Path) -> None:
+    lake = Lake(lake_dir)
+    lake.initialize()
+    lake.land(_rows("a" * 64, "r1.txt"))
+    for dataset in ("documents", "sentences", "entities", "facts"):  # the old layout: <dataset>/<doc_id>.parquet
+        for path in (lake_dir / dataset).glob("*/*.parquet"):
+            if path.name == "_schema.parquet":
+                path.unlink()
+            else:
+                path.rename(lake_dir / dataset / path.name)
+    (lake_dir / "sentences" / f"{'d' * 64}.parquet").write_bytes(b"rows of a document that never committed")
+    migrated = Lake(lake_dir)
+    migrated.initialize()
+    assert not [p for p in lake_dir.glob("*/*.parquet") if p.parent.name != "quarantine"]
+    assert _count(migrated, "SELECT report_year, count(*) FROM sentences GROUP BY 1") == [(2023, 2)]
+    assert migrated.is_current("a" * 64, "r1.txt", "test")
 
 
 def test_quarantine_is_replaced_when_the_source_lands_later(lake_dir: Path) -> None:
