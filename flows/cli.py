@@ -68,9 +68,9 @@ def run(
     ] = None,
     out: LakeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-process documents that are already landed and unchanged.")] = False,
-    runner: Annotated[Runner, typer.Option(help="local: one document at a time in this process; dask: documents in parallel on a Dask cluster.")] = Runner.local,
+    runner: Annotated[Runner, typer.Option(help="local: this machine (see --workers); dask: documents in parallel on a Dask cluster.")] = Runner.local,
     address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (tcp://HOST:8786); without it --runner dask starts a local cluster.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes of the local Dask cluster.")] = 2,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes, each loading the model once (~0.6 GB each). local: default 1, documents run in this process; 2 or more run them in a process pool. dask without --address: the local cluster's size, default 2.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Clean, describe and split reports and land them in the lake.
@@ -102,10 +102,11 @@ def run(
         def on_document(source: str, done: int) -> None:
             progress.update(bar, completed=done, description=Path(source).name)
 
+        if workers is None:
+            workers = 2 if runner is Runner.dask else 1
         flow_ = with_runner(extract_flow, runner.value, address=address, workers=workers)
         try:
-            summary = flow_(inputs, settings.lake, on_document=on_document, force=force,
-                            workers=workers if runner is Runner.dask else 1)
+            summary = flow_(inputs, settings.lake, on_document=on_document, force=force, workers=workers)
         except (LakeLockedError, FileNotFoundError) as err:
             console.print(f"[red]error:[/] {err}")
             raise typer.Exit(EXIT_FAILED) from None

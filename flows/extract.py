@@ -43,68 +43,36 @@ class Failed:
     row: QuarantineRow
 
 
-@task(name="ingest", **_IO_RETRIES, **_TASK_OPTIONS)
-def ingest_task(path: Path) -> ingest.RawText | Failed:
-    """Read and decode one input file; a file that is no report comes back as Failed, with its reason."""
+def process_document(path: Path) -> DocumentRows | Failed:
+    """All library stages of one document, as plain calls: ingest → clean → metadata → structure → NER → facts.
+
+    A file that is no report, or a stage that fails on it, comes back as Failed with the stage and reason.
+    An OSError outside reading the input (a transient I/O problem) propagates, so the task retries."""
     try:
-        return ingest.read_file(path)
+        raw = ingest.read_file(path)
     except ingest.IngestError as err:
         return Failed(QuarantineRow(ingest.source_name(path), "ingest", err.reason, err.detail))
-
-
-@task(name="clean", **_TASK_OPTIONS)
-def clean_task(raw: ingest.RawText) -> clean_stage.Cleaned:
-    """Clean one document's text."""
-    return clean_stage.clean(raw.text)
-
-
-@task(name="metadata", **_TASK_OPTIONS)
-def metadata_task(cleaned: clean_stage.Cleaned, source: str) -> metadata.Meta:
-    """Read title, region, level, dates and speaker from the header."""
-    return metadata.extract_metadata(cleaned.text, source=Path(source).name)
-
-
-@task(name="structure", **_TASK_OPTIONS)
-def structure_task(cleaned: clean_stage.Cleaned, meta: metadata.Meta) -> list[structure.Sentence]:
-    """Split into sentences with their sections."""
-    return structure.structure(cleaned.text, report_year=meta.report_year)
-
-
-@task(name="ner", **_TASK_OPTIONS)
-def ner_task(sentences: list[structure.Sentence]) -> list[ner.Entity]:
-    """FIGURE, UNIT and SLOGAN spans of the sentences (the pipeline loads once per process)."""
-    return ner.find_entities(sentences)
-
-
-@task(name="facts", **_TASK_OPTIONS)
-def facts_task(
-    sentences: list[structure.Sentence], entities: list[ner.Entity], meta: metadata.Meta
-) -> list[tuple[int, relations.Fact]]:
-    """One fact per FIGURE: indicator, value, unit, qualifier, change, status, year."""
-    return relations.document_facts(sentences, entities, meta.report_year)
-
-
-@task(name="document", **_TASK_OPTIONS)
-def document_task(path: Path) -> DocumentRows | Failed:
-    """All stages of one document; runs where the task runner puts it (this process or a Dask worker)."""
-    stage = "ingest"
+    stage = "clean"
     try:
-        raw = ingest_task(path)
-        if isinstance(raw, Failed):
-            return raw
-        stage = "clean"
-        cleaned = clean_task(raw)
+        cleaned = clean_stage.clean(raw.text)
         stage = "metadata"
-        meta = metadata_task(cleaned, raw.source)
+        meta = metadata.extract_metadata(cleaned.text, source=Path(raw.source).name)
         stage = "structure"
-        sentences = structure_task(cleaned, meta)
+        sentences = structure.structure(cleaned.text, report_year=meta.report_year)
         stage = "ner"
-        entities = ner_task(sentences)
+        entities = ner.find_entities(sentences)
         stage = "facts"
-        facts = facts_task(sentences, entities, meta)
+        facts = relations.document_facts(sentences, entities, meta.report_year)
+    except OSError:
+        raise
     except Exception as err:  # noqa: BLE001 — one bad document must not stop the batch; it is recorded
         return Failed(QuarantineRow(ingest.source_name(path), stage, type(err).__name__, str(err)))
     return process.document_rows(raw, cleaned, meta, sentences, entities, facts)
+
+
+#: One Prefect task per document (the stages inside are plain calls: a task run costs tens of
+#: milliseconds of orchestration, too much to pay six times per document).
+document_task = task(name="document", **_IO_RETRIES, **_TASK_OPTIONS)(process_document)
 
 
 @task(name="land", **_IO_RETRIES, **_TASK_OPTIONS)
@@ -164,7 +132,7 @@ def extract_flow(
     lake = Lake(lake_dir)
     summary = RunSummary(lake=lake.root)
     files = list(ingest.iter_input_files(paths))
-    ner.load_pipeline()  # fail before the batch starts when no model is installed, not once per document
+    ner.require_pipeline()  # fail before the batch starts when no model is installed, not once per document
     done = 0
 
     def report(path: Path) -> None:
@@ -198,11 +166,23 @@ def extract_flow(
     return summary
 
 
-def with_runner(flow_, runner: str, *, address: str | None = None, workers: int = 2):
-    """The flow with its task runner: `local` (this process, one document at a time) or `dask`
-    (an existing cluster at `address`, else a local cluster of `workers` single-threaded processes)."""
+def _warm_worker() -> None:
+    """Load the NER pipeline when a worker process starts, once, not inside the first document's task."""
+    ner.load_pipeline()
+
+
+def with_runner(flow_, runner: str, *, address: str | None = None, workers: int = 1):
+    """The flow with its task runner.
+
+    `local`: this machine; one worker runs documents in this process, more run them in a pool of
+    `workers` processes (each loads the model once). `dask`: the cluster at `address`, else a local
+    Dask cluster of `workers` single-threaded processes."""
     if runner == "local":
-        return flow_
+        if workers <= 1:
+            return flow_
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return flow_.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers, initializer=_warm_worker))
     from prefect_dask import DaskTaskRunner
 
     if address:
@@ -213,7 +193,10 @@ def with_runner(flow_, runner: str, *, address: str | None = None, workers: int 
 
 def _collect(lake: Lake, summary: RunSummary, path: Path, future, report: Callable[[Path], None]) -> None:
     """Land one processed document (or quarantine it) in this process."""
-    result = future.result()
+    try:
+        result = future.result()
+    except OSError as err:  # still failing after the task's I/O retries
+        result = Failed(QuarantineRow(ingest.source_name(path), "document", "io_error", str(err)))
     if isinstance(result, Failed):
         _quarantine(lake, summary, result.row)
     else:

@@ -37,13 +37,18 @@ def default_model() -> Path:
     return get_settings().models / "ner"
 
 
-@lru_cache(maxsize=2)
-def load_pipeline(path: Path | None = None) -> Language:
-    """The trained pipeline (tokenizer, boundary rules, NER), loaded once per process."""
+def require_pipeline(path: Path | None = None) -> Path:
+    """The pipeline's directory; FileNotFoundError, saying what to do, when no trained pipeline is there."""
     path = Path(path or default_model())
     if not (path / "meta.json").exists():
         raise FileNotFoundError(f"no trained NER pipeline at {path}: it ships in models/ner, or retrain it with `govfacts train`")
-    return spacy.load(path)
+    return path
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(path: Path | None = None) -> Language:
+    """The trained pipeline (tokenizer, boundary rules, NER), loaded once per process."""
+    return spacy.load(require_pipeline(path))
 
 
 def candidate_windows(text: str) -> list[tuple[int, int]]:

@@ -430,7 +430,7 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
     monkeypatch.setattr(extract, "_sha256", counting_sha256)
     monkeypatch.setattr(extract, "document_task", Submitter(process))
     monkeypatch.setattr(extract, "land_task", land)
-    monkeypatch.setattr(extract.ner, "load_pipeline", lambda: None)
+    monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
     extract.extract_flow.fn([_make_inbox(tmp_path / "one", 1)], tmp_path / "lake1")  # imports, caches: not bookkeeping
 
@@ -456,11 +456,11 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
 @pytest.fixture
 def flow_without_prefect(monkeypatch: pytest.MonkeyPatch):
     """extract_flow's code in this process: each task is its plain function, submit() runs it when asked."""
-    for name in ("ingest_task", "clean_task", "metadata_task", "structure_task", "ner_task", "facts_task", "land_task"):
+    for name in ("land_task",):
         monkeypatch.setattr(extract, name, getattr(extract, name).fn)
     monkeypatch.setattr(extract, "document_task", _Submitter(extract.document_task.fn))
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
-    monkeypatch.setattr(extract.ner, "load_pipeline", lambda: None)  # these inputs never reach the NER
+    monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)  # these inputs never reach the NER
     return extract.extract_flow.fn
 
 

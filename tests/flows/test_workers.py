@@ -1,4 +1,5 @@
-"""Scale-out: the same flow on a local Dask cluster of 2 workers lands exactly the rows of the local runner."""
+"""Parallel runs: the same flow on a pool of 2 worker processes, or on a local Dask cluster of 2 workers,
+lands exactly the rows of one worker in this process."""
 
 from __future__ import annotations
 
@@ -25,14 +26,25 @@ def _rows(lake: Path) -> dict[str, list[tuple]]:
         return {name: con.execute(sql).fetchall() for name, sql in QUERIES.items()}
 
 
-def test_dask_runner_lands_the_same_rows_as_the_local_runner(samples: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def inbox_and_local_rows(prefect_harness, samples: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    tmp_path = tmp_path_factory.mktemp("workers")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for sample in sorted(samples.glob("*.txt"))[:3]:
         shutil.copyfile(sample, inbox / sample.name)
     local = extract_flow([inbox], tmp_path / "local")
-    dask = with_runner(extract_flow, "dask", workers=2)([inbox], tmp_path / "dask", workers=2)
-    assert len(local.landed) == len(dask.landed) == 3
-    local_rows, dask_rows = _rows(tmp_path / "local"), _rows(tmp_path / "dask")
-    assert all(local_rows[name] for name in QUERIES)
-    assert dask_rows == local_rows
+    assert len(local.landed) == 3
+    rows = _rows(tmp_path / "local")
+    assert all(rows[name] for name in QUERIES)
+    return inbox, rows
+
+
+@pytest.mark.parametrize("runner", ["local", "dask"])
+def test_two_workers_land_the_same_rows_as_one_worker_in_process(
+    runner: str, inbox_and_local_rows: tuple[Path, dict], tmp_path: Path
+) -> None:
+    inbox, local_rows = inbox_and_local_rows
+    summary = with_runner(extract_flow, runner, workers=2)([inbox], tmp_path / runner, workers=2)
+    assert len(summary.landed) == 3 and not summary.quarantined
+    assert _rows(tmp_path / runner) == local_rows
