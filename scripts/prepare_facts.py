@@ -1,9 +1,11 @@
-"""Prepare the facts annotation of the NER test split: one record per sentence with FIGUREs, fields to fill.
+"""Prepare the facts annotation of an NER split: one record per sentence with FIGUREs, fields to fill.
 
 Each record carries the sentence's section and section_kind (from the structure stage on its report) and
 the report year, so annotators can decide status from the sentence's place in the report. Developer tool.
 
-    python -m scripts.prepare_facts [--shared ../shared] [--parts 2]
+    python -m scripts.prepare_facts [--split test|dev] [--shared ../shared] [--parts 2]
+
+writes data/annotations/work/facts_NN.jsonl for the test split, dev_facts_NN.jsonl for dev.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--parts", type=int, default=2)
+    parser.add_argument("--split", choices=("test", "dev"), default="test")
     args = parser.parse_args()
     reports = {p.name: p for p in [*(args.shared / "corpus" / "reports").glob("*/*.txt"), *(args.shared / "seeds").glob("*.txt")]}
     places: dict[str, tuple[dict, int | None]] = {}
     records = []
-    for example in read_jsonl(ROOT / "data" / "annotations" / "test.jsonl"):
+    for example in read_jsonl(ROOT / "data" / "annotations" / f"{args.split}.jsonl"):
         figures = [s for s in example["spans"] if s["label"] == "FIGURE"]
         if not figures:
             continue
@@ -51,7 +54,8 @@ def main() -> None:
         })
     size = -(-len(records) // args.parts)
     for part in range(args.parts):
-        path = ROOT / "data" / "annotations" / "work" / f"facts_{part:02d}.jsonl"
+        prefix = "facts" if args.split == "test" else f"{args.split}_facts"
+        path = ROOT / "data" / "annotations" / "work" / f"{prefix}_{part:02d}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[part * size:(part + 1) * size]), encoding="utf-8")
     print(f"{len(records)} sentences, {sum(len(r['facts']) for r in records)} figures in {args.parts} parts")
 
