@@ -22,7 +22,9 @@ _PER_PREFIX = re.compile(r"每(?:立方米|平方米|公里|人|户|亩|千克|�
 _TARGET_YAO = re.compile(r"(?<![主重需只必纲概])要(?![求素点闻])")
 _NEAR_UNIT = 2  # 余/多 may stand between a FIGURE and its UNIT
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_RANGE = "—–-~～至到"
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_FROM_TO_END = re.compile(r"(?:扩大|提高|增加|增长|提升|下降|减少|降低|缩小|压减|降|增)[到至]$")
+_RANGE = "—–-－~～至到"
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,23 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights, default=len(text))
 
 
-_LEADING_TIME = re.compile(
-    r"^(?:在|从|自)?(?:(?:19|20)\d{2}年?(?:[到至—-](?:19|20)\d{2}年)?(?:底|末|以来)?|[一二三四五六七八九十]+年来)"
+_YEAR_WORD = r"(?:(?:19|20)\d{2}|[一二三四五六七八九][〇○零一二三四五六七八九]{3})年?"
+_NUMERAL = r"[一二三四五六七八九十两\d]+"
+#: A time expression: years and year ranges (1979年, 一九七九和一九八○两年, 从1953年至1980年的二十八年间),
+#: plan periods ("六五"期间), spans of years (五年来) and parts of a year (上半年).
+_TIME = (
+    rf"(?:在|从|自)?(?:{_YEAR_WORD}(?:[到至—\-和、]{_YEAR_WORD})*(?:{_NUMERAL}年)?(?:底|末|以来)?"
+    rf"|[“\"]{_NUMERAL}[”\"](?:期间|时期|末期)?)"
+    rf"(?:的?{_NUMERAL}年(?:间|中|来|里)?|期间|时期)?"
+    rf"|{_NUMERAL}年来|上半年|下半年|前三季度"
 )
-_TRAILING_YEAR = re.compile(r"(?:(?:19|20)\d{2}年(?:底|末)?的?)$")
+_LEADING_TIME = re.compile(rf"^(?:{_TIME})")
+_INNER_TIME = re.compile(rf"(?:在|从|自)(?:{_YEAR_WORD})(?:[到至—\-](?:{_YEAR_WORD}))(?:的?{_NUMERAL}年(?:间|中|来|里)?)?")
+_TRAILING_YEAR = re.compile(r"在?(?:(?:19|20)\d{2}|[一二三四五六七八九][〇○零一二三四五六七八九]{3})年(?:底|末)?的?$")
+_BASELINE = re.compile(rf"(?:上年|去年|前年|年初|{_YEAR_WORD})(?:同期)?(?:预计)?")
+#: 比 that compares with a baseline (比上年增加, 比1978年增加了), not 比重, 比例, 占比, 同比, 对比.
+_COMPARISON = re.compile(r"(?<![占对之环同无])比(?![重例值率较])")
+_BASELINE_PHRASE = re.compile(_COMPARISON.pattern + _BASELINE.pattern)
 
 
 def _strip_tail(phrase: str) -> tuple[str, str]:
@@ -89,29 +104,69 @@ def _strip_tail(phrase: str) -> tuple[str, str]:
         if year:
             phrase = phrase[: year.start()]
             continue
-        for role in ("about_before", "at_least_before", "at_most_before", "link", "to_level"):
-            word = _ends_with(phrase, role)
-            if word:
-                phrase = phrase[: -len(word)]
-                break
-        else:
-            word = _ends_with(phrase, "increase") or _ends_with(phrase, "decrease")
-            if not word:
-                break
-            change = change or word
+        word = next((w for role in ("about_before", "at_least_before", "at_most_before", "link", "to_level")
+                     if (w := _ends_with(phrase, role))), None)
+        change_word = _change_word(phrase)
+        if change_word and len(change_word) > len(word or ""):  # 提高 is a change, not the link 高
+            change = change or change_word
+            phrase = phrase[: -len(change_word)]
+        elif word:
             phrase = phrase[: -len(word)]
+        else:
+            break
     return phrase, change
+
+
+def _change_word(phrase: str) -> str | None:
+    return _ends_with(phrase, "increase") or _ends_with(phrase, "decrease")
 
 
 def _strip_head(phrase: str) -> str:
     """The phrase without leading discourse words, years and a verb that opens the clause (新增 stays)."""
     while phrase:
         year = _LEADING_TIME.match(phrase)
-        word = year.group(0) if year else _starts_with(phrase, "lead") or _starts_with(phrase, "verb")
+        verb = None if year else _starts_with(phrase, "verb")
+        word = year.group(0) if year else _starts_with(phrase, "lead") or verb
+        if verb and phrase[len(word) : len(word) + 1] == "了":
+            word += "了"  # 缓建了大中型项目
         if not word or len(phrase) - len(word) < 2:
             break
         phrase = phrase[len(word) :]
     return phrase
+
+
+def _before_comparison(phrase: str) -> str:
+    """The phrase before a comparison with a baseline (棉花产量255万吨，比1980年预计增加: ""; 上半年又比去年同期: "")."""
+    match = None
+    for match in _COMPARISON.finditer(phrase):
+        pass
+    if match is None:
+        return phrase
+    head = _strip_head(_strip_tail(phrase[: match.start()].rstrip("又还也并"))[0])
+    if len(head) >= 2 and not _is_time(head):
+        return head
+    baseline = _BASELINE.match(phrase, match.end())  # 1979年比上年产值增长: what follows the baseline
+    rest = _strip_tail(phrase[baseline.end():])[0] if baseline else ""
+    return rest if len(rest) >= 2 else ""
+
+
+def _is_time(phrase: str) -> bool:
+    """True when the phrase is nothing but a time expression (一九七九和一九八○两年, “六五”期间五年)."""
+    match = _LEADING_TIME.match(phrase)
+    return bool(match) and match.end() == len(phrase)
+
+
+def _topic(text: str, clause_start: int) -> str:
+    """The clause before, when it is a short topic without figures: what a clause with no indicator speaks of."""
+    previous_start, _ = _clause_bounds(text, clause_start - 1, clause_start - 1)
+    topic = _strip_head(_strip_tail(text[previous_start : clause_start - 1])[0])
+    return topic if 2 <= len(topic) <= 16 and _HAN_ONLY.match(topic) else ""
+
+
+def _without_inner_time(phrase: str) -> str:
+    """The phrase cut before a time span inside it (我国农业总产值从一九五三年至一九八○年的二十八年间)."""
+    match = _INNER_TIME.search(phrase)
+    return phrase[: match.start()] if match and match.start() >= 2 else phrase
 
 
 def _following_noun(text: str, start: int, end: int) -> str:
@@ -164,10 +219,11 @@ def _change(before: str, leading: str) -> str:
     """increase/decrease when a change word stands right before the figure (not 提高到) or opens the clause."""
     tail = before
     while tail:
-        word = _ends_with(tail, "about_before") or _ends_with(tail, "at_least_before") or _ends_with(tail, "link")
+        word = next((w for role in ("about_before", "at_least_before", "at_most_before", "link")
+                     if (w := _ends_with(tail, role))), None)
         if word in ("到", "至", "为") and (_ends_with(tail[: -len(word)], "increase") or _ends_with(tail[: -len(word)], "decrease")):
             return "level"  # 提高到, 降至: the level reached
-        if not word:
+        if not word or len(_change_word(tail) or "") > len(word):
             break
         tail = tail[: -len(word)]
     if _ends_with(tail, "increase"):
@@ -179,12 +235,18 @@ def _change(before: str, leading: str) -> str:
     return "level"
 
 
+def _without_baselines(text: str) -> str:
+    """The text without comparisons' baselines: 比去年增加 is no actual marker, 比1980年预计增加 no expected one."""
+    return _BASELINE_PHRASE.sub("比", text)
+
+
 def _status(sentence_before: str, clause_before: str, section_kind: str, sentence: str, report_year: int | None) -> str:
     """expected/target/actual: a marker decides, else the part of the report, else the sentence's mood.
 
     In the review of past work only a strong marker in the figure's own clause makes a target (力争, 确保);
     in the plans an actual marker (现有, 去年, a past year) makes an actual.
     """
+    sentence_before, clause_before = _without_baselines(sentence_before), _without_baselines(clause_before)
     if any(w in sentence_before for w in cues()["expected"]):
         return "expected"
     past_year = report_year is not None and any(int(y) < report_year for y in _YEAR.findall(clause_before))
@@ -225,22 +287,42 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
 
         phrase, _ = _strip_tail(before.lstrip(_LIST_SEP))
         phrase = _strip_head(phrase.rsplit("、", 1)[-1]) if "、" in phrase else _strip_head(phrase)
+        phrase = _without_inner_time(_before_comparison(phrase))
+        if _is_time(phrase):
+            phrase = ""
+        rest = text[tail_end:clause_end]
+        streak = before.endswith("连续")  # 增速连续11个季度居全国前10位: how long the subject has held
+        from_to = before.endswith(("从", "由"))  # 县中托管帮扶从15个县（市）扩大到57个县（市）: the subject, not 县（市）
+        to_level = bool(facts and facts[-1].start >= clause_start and _FROM_TO_END.search(before)
+                        and text[clause_start : facts[-1].start].endswith(("从", "由")))
+        if streak or from_to:
+            phrase = _strip_head(_strip_tail(before[: -len("连续") if streak else -1])[0])
+            if streak and not phrase:  # 连续17年获评省平安区: what was held
+                phrase = _strip_head(rest)
+        elif to_level:
+            phrase = facts[-1].indicator
         won = max((phrase.rfind(w) + len(w) for w in cues()["award"] if w in phrase), default=0)
         if 0 < won < len(phrase) - 1:
             phrase = phrase[won:]  # 文艺精品获文华奖3项: what was won
         change_context = before
-        following = _following_noun(text, tail_end, clause_end) if unit or text[tail_end : tail_end + 1] == "大" else ""
+        following = "" if streak or from_to or to_level else (
+            _following_noun(text, tail_end, clause_end) if unit or text[tail_end : tail_end + 1] == "大" else "")
         if following and not following.startswith("的"):
             phrase = following  # 建成⟦20⟧⟦个⟧500千伏输变电工程, ⟦六⟧大攻坚行动: the counted noun follows
         elif facts and (not _HAN.search(phrase) or phrase.strip(_LIST_SEP + _RANGE) == ""):
             phrase = facts[-1].indicator  # 达到1837家、增长136%, 5%—5.5%: the same indicator, another fact
-        elif _opens_verb_first(phrase) or not _HAN.search(phrase):
-            phrase = _following_noun(text, tail_end, clause_end).lstrip("的") or phrase
+        elif (_opens_verb_first(phrase) or not _HAN.search(phrase)) and not (streak or from_to or to_level):
+            phrase = (_following_noun(text, tail_end, clause_end).lstrip("的")
+                      or (rest if 2 <= len(rest) <= 8 and _HAN_ONLY.match(rest) else phrase))  # 安排30亿元建设资金
+        if not phrase and not facts and clause_start > 0:
+            phrase = _topic(text, clause_start)  # 1979年农民从集体分得的收入，每人平均达到83.4元
         fenbie = text.rfind("分别", clause_start, figure.start)
         if fenbie >= 0:
             first_after = next(f for f in figures if f.start > fenbie)
             change_context = text[fenbie : first_after.start]
-            items = [i for i in re.split(f"[{_LIST_SEP}]", _strip_head(_strip_tail(text[clause_start:fenbie])[0])) if i]
+            listed = _strip_head(_strip_tail(text[clause_start:fenbie])[0])
+            separators = "、" if "、" in listed else _LIST_SEP  # 文化及相关产业、旅游及相关产业: 及 joins inside an item
+            items = [i for i in re.split(f"[{separators}]", listed) if i]
             position = sum(1 for f in figures if fenbie < f.start < figure.start)
             if len(items) > 1 and position < len(items):
                 phrase = items[position]
@@ -259,9 +341,12 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
         change = _change(change_context, text[clause_start : figure.start])
         if facts and before.strip() and before.strip() in _RANGE:
             change = facts[-1].change  # 5%—5.5%: both ends of a range
+        qualifier = _qualifier(before, after, between)
+        if fenbie >= 0 and not qualifier:
+            qualifier = _qualifier(change_context, "", "")  # 分别超过2%、5%: the bound holds for every item
         facts.append(Fact(
             start=figure.start, end=figure.end, figure=figure_text, indicator=phrase, value=value, unit=canonical,
-            qualifier=_qualifier(before, after, between), change=change,
+            qualifier=qualifier, change=change,
             status=status, period_year=period,
         ))
         previous_end = tail_end
