@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.client.orchestration import get_client
+from prefect.context import FlowRunContext
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from nlp import clean as clean_stage
@@ -70,15 +74,18 @@ def process_document(path: Path) -> DocumentRows | Failed:
     return process.document_rows(raw, cleaned, meta, sentences, entities, facts)
 
 
-#: One Prefect task per document (the stages inside are plain calls: a task run costs tens of
-#: milliseconds of orchestration, too much to pay six times per document).
-document_task = task(name="document", **_IO_RETRIES, **_TASK_OPTIONS)(process_document)
+@task(name="documents", **_IO_RETRIES, **_TASK_OPTIONS)
+def documents_task(paths: list[Path]) -> list[DocumentRows | Failed]:
+    """A batch of documents, each through all stages (a task run costs tens of milliseconds of orchestration
+    in the flow, the API server and the worker: paid once per batch, not once per stage and document)."""
+    return [process_document(path) for path in paths]
 
 
 @task(name="land", **_IO_RETRIES, **_TASK_OPTIONS)
-def land_task(lake: Lake, rows: DocumentRows) -> None:
-    """Write one document's rows into the lake."""
-    lake.land(rows)
+def land_task(lake: Lake, batch: list[DocumentRows]) -> None:
+    """Write a batch of documents' rows into the lake, one document at a time (landing again replaces)."""
+    for rows in batch:
+        lake.land(rows)
 
 
 @dataclass
@@ -107,8 +114,11 @@ class RunSummary:
 
 
 Progress = Callable[[str, int], None]
-#: Documents submitted ahead of the ones being landed; bounds memory on large batches.
-IN_FLIGHT_PER_WORKER = 4
+#: Batches submitted ahead of the ones being landed, per worker; bounds memory on large inboxes.
+IN_FLIGHT_PER_WORKER = 3
+#: A batch (one task run) closes at this many documents or input bytes, whichever comes first.
+BATCH_DOCUMENTS = 16
+BATCH_BYTES = 256 * 1024
 
 
 def _sha256(path: Path) -> str:
@@ -141,12 +151,23 @@ def extract_flow(
         if on_document is not None:
             on_document(str(path), done)
 
-    with lake.locked():
+    with lake.locked(), _shared_api_server():
         lake.initialize()
         pending: deque = deque()
+        batch: list[Path] = []
+        batch_bytes = 0
+
+        def submit() -> None:
+            nonlocal batch, batch_bytes
+            pending.append((batch, documents_task.submit(batch)))
+            batch, batch_bytes = [], 0
+            while len(pending) > IN_FLIGHT_PER_WORKER * max(1, workers):
+                _collect(lake, summary, *pending.popleft(), report)
+
         for path in files:
             try:
                 current = not force and lake.is_current(_sha256(path), ingest.source_name(path), PIPELINE_VERSION)
+                size = path.stat().st_size
             except OSError as err:
                 row = QuarantineRow(ingest.source_name(path), "ingest", "unreadable", err.strerror or str(err))
                 _quarantine(lake, summary, row)
@@ -156,14 +177,36 @@ def extract_flow(
                 summary.skipped.append(ingest.source_name(path))
                 report(path)
                 continue
-            pending.append((path, document_task.submit(path)))
-            while len(pending) > IN_FLIGHT_PER_WORKER * max(1, workers):
-                _collect(lake, summary, *pending.popleft(), report)
+            batch.append(path)
+            batch_bytes += size
+            if len(batch) >= BATCH_DOCUMENTS or batch_bytes >= BATCH_BYTES:
+                submit()
+        if batch:
+            submit()
         while pending:
             _collect(lake, summary, *pending.popleft(), report)
         lake.write_views()
     create_markdown_artifact(summary.markdown(), key="govfacts-extract-summary", description="What the run landed")
     return summary
+
+
+@contextmanager
+def _shared_api_server() -> Iterator[None]:
+    """Point process-pool workers at this flow run's Prefect API.
+
+    Without PREFECT_API_URL a flow runs against a temporary local server; a process-pool worker inherits
+    the environment, not that server, and would start a server of its own (seconds of CPU and ~150 MB
+    each). The URL is set while the flow submits work and restored afterwards."""
+    context = FlowRunContext.get()
+    if os.environ.get("PREFECT_API_URL") or context is None or not isinstance(context.task_runner, ProcessPoolTaskRunner):
+        yield
+        return
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def _warm_worker() -> None:
@@ -180,8 +223,6 @@ def with_runner(flow_, runner: str, *, address: str | None = None, workers: int 
     if runner == "local":
         if workers <= 1:
             return flow_
-        from prefect.task_runners import ProcessPoolTaskRunner
-
         return flow_.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers, initializer=_warm_worker))
     from prefect_dask import DaskTaskRunner
 
@@ -191,26 +232,35 @@ def with_runner(flow_, runner: str, *, address: str | None = None, workers: int 
     return flow_.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
 
 
-def _collect(lake: Lake, summary: RunSummary, path: Path, future, report: Callable[[Path], None]) -> None:
-    """Land one processed document (or quarantine it) in this process."""
+def _collect(lake: Lake, summary: RunSummary, paths: list[Path], future, report: Callable[[Path], None]) -> None:
+    """Land one processed batch (and quarantine its failures) in this process."""
     try:
-        result = future.result()
+        results = future.result()
     except OSError as err:  # still failing after the task's I/O retries
-        result = Failed(QuarantineRow(ingest.source_name(path), "document", "io_error", str(err)))
-    if isinstance(result, Failed):
-        _quarantine(lake, summary, result.row)
-    else:
-        try:
-            land_task(lake, quote(result))
-        except OSError as err:
-            _quarantine(lake, summary, QuarantineRow(ingest.source_name(path), "land", "io_error", str(err)))
+        results = [Failed(QuarantineRow(ingest.source_name(path), "document", "io_error", str(err))) for path in paths]
+    documents = [r for r in results if not isinstance(r, Failed)]
+    try:
+        land_task(lake, quote(documents))
+        failed: dict[str, str] = {}
+    except OSError:  # still failing after the retries: find out which documents cannot be landed
+        failed = {}
+        for rows in documents:
+            try:
+                lake.land(rows)
+            except OSError as err:
+                failed[rows.document.doc_id] = str(err)
+    for path, result in zip(paths, results, strict=True):
+        if isinstance(result, Failed):
+            _quarantine(lake, summary, result.row)
+        elif result.document.doc_id in failed:
+            _quarantine(lake, summary, QuarantineRow(ingest.source_name(path), "land", "io_error", failed[result.document.doc_id]))
         else:
             summary.landed.append(result.document.doc_id)
             summary.n_chars += result.document.n_chars
             summary.n_sentences += len(result.sentences)
             summary.n_entities += len(result.entities)
             summary.n_facts += len(result.facts)
-    report(path)
+        report(path)
 
 
 def _quarantine(lake: Lake, summary: RunSummary, row: QuarantineRow) -> None:

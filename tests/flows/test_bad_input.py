@@ -400,16 +400,19 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The walk and the flow's bookkeeping on 10,000 files, with the NLP and the landing stubbed out:
-    files are read one at a time as their turn comes, at most IN_FLIGHT_PER_WORKER + 1 documents are in
+    files are read one at a time as their turn comes, at most IN_FLIGHT_PER_WORKER + 1 batches are in
     flight, and memory grows by well under a KiB per file (measured: 5.5-7.5 MiB at 10,000 files)."""
-    events = {"hashed": 0, "submitted": 0, "landed": 0, "max_in_flight": 0}
+    events = {"hashed": 0, "submitted": 0, "landed": 0, "batches": 0, "landed_batches": 0, "max_in_flight": 0}
     real_sha256 = extract._sha256
 
     def counting_sha256(path: Path) -> str:
         events["hashed"] += 1
         return real_sha256(path)
 
-    def process(path: Path) -> DocumentRows:  # stands in for the NLP: reads nothing
+    def process(paths: list[Path]) -> list[DocumentRows]:  # stands in for the NLP: reads nothing
+        return [_rows(path) for path in paths]
+
+    def _rows(path: Path) -> DocumentRows:
         doc_id = hashlib.sha256(str(path).encode()).hexdigest()
         return DocumentRows(DocumentRow(
             doc_id=doc_id, source=str(path), sha256=doc_id, n_bytes=0, encoding="utf-8", title=None, province=None,
@@ -418,17 +421,20 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
         ))
 
     class Submitter(_Submitter):
-        def submit(self, path: Path) -> _Future:
-            events["submitted"] += 1
+        def submit(self, paths: list[Path]) -> _Future:
+            events["submitted"] += len(paths)
+            events["batches"] += 1
+            assert 1 <= len(paths) <= extract.BATCH_DOCUMENTS
             assert events["hashed"] == events["submitted"], "a file was read before its turn"
-            events["max_in_flight"] = max(events["max_in_flight"], events["submitted"] - events["landed"])
-            return super().submit(path)
+            events["max_in_flight"] = max(events["max_in_flight"], events["batches"] - events["landed_batches"])
+            return super().submit(paths)
 
-    def land(lake, rows: DocumentRows) -> None:
-        events["landed"] += 1
+    def land(lake, batch) -> None:  # the flow passes the batch wrapped in prefect's quote()
+        events["landed"] += len(batch.unquote())
+        events["landed_batches"] += 1
 
     monkeypatch.setattr(extract, "_sha256", counting_sha256)
-    monkeypatch.setattr(extract, "document_task", Submitter(process))
+    monkeypatch.setattr(extract, "documents_task", Submitter(process))
     monkeypatch.setattr(extract, "land_task", land)
     monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
@@ -440,7 +446,7 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
     n_walked, walk_peak = _peak(lambda: sum(1 for _ in walk))
     assert n_walked == 10_000
     _, small_peak = _peak(extract.extract_flow.fn, [small], tmp_path / "lake100")
-    events.update(submitted=0, hashed=0, landed=0, max_in_flight=0)
+    events.update(submitted=0, hashed=0, landed=0, batches=0, landed_batches=0, max_in_flight=0)
     summary, big_peak = _peak(extract.extract_flow.fn, [big], tmp_path / "lake10000")
 
     assert len(summary.landed) == events["landed"] == events["hashed"] == 10_000
@@ -456,9 +462,9 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
 @pytest.fixture
 def flow_without_prefect(monkeypatch: pytest.MonkeyPatch):
     """extract_flow's code in this process: each task is its plain function, submit() runs it when asked."""
-    for name in ("land_task",):
-        monkeypatch.setattr(extract, name, getattr(extract, name).fn)
-    monkeypatch.setattr(extract, "document_task", _Submitter(extract.document_task.fn))
+    land = extract.land_task.fn
+    monkeypatch.setattr(extract, "land_task", lambda lake, batch: land(lake, batch.unquote()))  # Prefect unquotes
+    monkeypatch.setattr(extract, "documents_task", _Submitter(extract.documents_task.fn))
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
     monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)  # these inputs never reach the NER
     return extract.extract_flow.fn
