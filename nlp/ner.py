@@ -12,12 +12,22 @@ import spacy
 from spacy.language import Language
 
 from nlp import segment  # noqa: F401  (registers the govfacts tokenizer before a pipeline loads)
-from nlp.settings import get_settings
+from nlp.settings import RESOURCES_DIR, get_settings
 from nlp.structure import Sentence
 
 #: A sentence without a digit, a Chinese numeral or an opening quote holds no FIGURE, UNIT or SLOGAN,
 #: so it is not sent through the tokenizer and the model at all.
 _CANDIDATE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万亿半〇零“‘「『]")
+#: Numeral characters that are no number: listed words (进一步, 统一, 第一), enumerations, Chinese-numeral years.
+_ENUMERATION = r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+_CHINESE_YEAR = r"[一二三四五六七八九][〇○零一二三四五六七八九]{3}年"
+
+
+@lru_cache(maxsize=1)
+def _not_numbers() -> re.Pattern[str]:
+    lines = (RESOURCES_DIR / "not_numbers.txt").read_text(encoding="utf-8").splitlines()
+    words = sorted((w.strip() for w in lines if w.strip() and not w.startswith("#")), key=len, reverse=True)
+    return re.compile("|".join([*map(re.escape, words), _ENUMERATION, _CHINESE_YEAR]))
 BATCH_SIZE = 256
 
 
@@ -53,7 +63,8 @@ def load_pipeline(path: Path | None = None) -> Language:
 
 def candidate_windows(text: str) -> list[tuple[int, int]]:
     """(start, end) of the stretches of a sentence the NER needs to read: runs of clauses (split at ，；：
-    outside quotes) that hold a digit, a Chinese numeral or a quotation mark. The rest cannot hold an entity."""
+    outside quotes) that hold a digit, a Chinese numeral or a quotation mark, not counting the numerals of
+    words that are no number (进一步, 第一: nlp/resources/not_numbers.txt). The rest cannot hold an entity."""
     windows: list[tuple[int, int]] = []
     start = 0
     depth = 0
@@ -68,8 +79,9 @@ def candidate_windows(text: str) -> list[tuple[int, int]]:
             start = i + 1
     if start < len(text):
         bounds.append((start, len(text)))
+    masked = _not_numbers().sub(lambda m: "\0" * len(m.group()), text)  # same offsets, no candidate there
     for clause_start, clause_end in bounds:
-        if not _CANDIDATE.search(text, clause_start, clause_end):
+        if not _CANDIDATE.search(masked, clause_start, clause_end):
             continue
         if windows and windows[-1][1] == clause_start:
             windows[-1] = (windows[-1][0], clause_end)

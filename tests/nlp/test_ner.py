@@ -61,6 +61,9 @@ def test_entity_offsets_point_into_the_document(nlp) -> None:
         ("牢牢把握高质量发展要求，新增城镇就业1.2万人，持续推进改革。", ["新增城镇就业1.2万人，"]),
         ("推动“疫情要防住，经济要稳住”落实落细，做好各项工作。", ["推动“疫情要防住，经济要稳住”落实落细，"]),
         ("持续推进改革开放，不断增强发展活力。", []),
+        # numerals of words that are no number open no window; a real count beside them does
+        ("一是进一步统一思想，第一时间响应，新增就业岗位一千个。", ["新增就业岗位一千个。"]),
+        ("（三）一九七八年以来，两岸交流不断加深，建成三座大桥。", ["建成三座大桥。"]),
     ],
 )
 def test_only_clauses_that_can_hold_an_entity_are_read(sentence: str, windows: list[str]) -> None:
