@@ -29,7 +29,7 @@ def test_train_flow_trains_evaluates_and_promotes_a_model(tmp_path: Path) -> Non
     assert set(metrics["test"]) == {"FIGURE", "UNIT", "SLOGAN", "ALL"}
     assert metrics["n_sentences"] == {"train": 14, "dev": 2, "test": 3}
     nlp = spacy.load(shipped)  # loads through the registered govfacts tokenizer
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "quote_filter"]
     assert [t.text for t in nlp("新增城镇就业6.6万人")][-2:] == ["6.6万", "人"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.ner import candidate_windows, find_entities, load_pipeline
+from nlp.ner import candidate_windows, find_entities, is_quoted_speech_or_title, load_pipeline
 from nlp.structure import structure
 from nlp.training.fixtures import from_markup
 
@@ -40,6 +40,26 @@ CASES = [
         marks=pytest.mark.xfail(strict=True, reason="the model takes the typhoon name 轩岚诺 for a slogan"),
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # quoted speech (it holds the end of a sentence) and a book title are no slogans; a directive is one
+        ("正如斯大林所说的：“问题首先在于这种合作的基础，是互相帮助的真诚愿望。”", True),
+        ("毛泽东主席在“中国革命战争的战略问题”著作中说过", True),
+        ("事实正如毛泽东主席在一九四五年“论联合政府”一书中所说的", True),
+        ("统筹“疫情要防住、经济要稳住、发展要安全”", False),
+    ],
+)
+def test_quoted_speech_and_titles_are_told_from_slogans(text: str, expected: bool) -> None:
+    start = text.index("“") + 1
+    assert is_quoted_speech_or_title(text, start, text.index("”", start)) is expected
+
+
+def test_the_shipped_pipeline_drops_slogans_that_are_titles(nlp) -> None:
+    assert nlp.pipe_names[-1] == "quote_filter"
+    assert _entities(nlp, "毛泽东主席在“中国革命战争的战略问题”著作中说过：“读书是学习，使用也是学习。”") == set()
 
 
 @pytest.mark.parametrize("markup", CASES)
