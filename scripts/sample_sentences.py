@@ -4,6 +4,12 @@ Developer tool (reads the corpus beside the project): writes data/annotations/wo
 columns id, split, source, doc_id, markup. Sentences of the calibration set are never drawn.
 
     python -m scripts.sample_sentences --shared ../shared --per-report 36 --batches 6
+
+With --extra N it draws N more sentences from the train reports only, not yet in any batch, each with a
+Chinese numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt), into batches
+numbered after the existing ones: the model misses such counts most.
+
+    python -m scripts.sample_sentences --extra 300 --batches 2
 """
 
 from __future__ import annotations
@@ -69,12 +75,17 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
+    parser.add_argument("--extra", type=int, default=0,
+                        help="draw this many more train-split sentences with Chinese numerals into new batches")
     args = parser.parse_args()
 
     calibration = {_letters(json.loads(line)["text"]) for line in (args.shared / "calibration" / "calibration.jsonl").open(encoding="utf-8")}
     reports = sorted((args.shared / "corpus" / "reports").glob("*/*.txt")) + sorted((args.shared / "seeds").glob("*.txt"))
     test, dev = _choose_splits(reports, args.seed)
     rng = random.Random(args.seed)
+    if args.extra:
+        _extra(args, reports, test, dev, calibration, rng)
+        return
     rows = []
     for path in reports:
         raw = read_file(path)
@@ -95,18 +106,48 @@ def main() -> None:
         for text in chosen:
             rows.append((_split_of(path.name, test, dev), path.name, raw.doc_id, text))
     rng.shuffle(rows)
-    args.out.mkdir(parents=True, exist_ok=True)
-    size = -(-len(rows) // args.batches)
-    for b in range(args.batches):
-        with (args.out / f"batch_{b:02d}.tsv").open("w", encoding="utf-8") as handle:
-            handle.write("id\tsplit\tsource\tdoc_id\tmarkup\n")
-            for split, source, doc_id, text in rows[b * size : (b + 1) * size]:
-                spans = [{"start": s, "end": e, "label": label} for s, e, label in baseline_spans(text)]
-                sid = hashlib.sha1(f"{doc_id}:{text}".encode()).hexdigest()[:12]
-                handle.write(f"{sid}\t{split}\t{source}\t{doc_id}\t{to_markup(text, spans)}\n")
+    _write_batches(args.out, rows, args.batches, first=0)
     counts = {s: sum(1 for r in rows if r[0] == s) for s in ("train", "dev", "test")}
     print(f"{len(rows)} sentences from {len(reports)} reports in {args.batches} batches: {counts}")
     print(f"test reports: {sorted(test)}\ndev reports: {sorted(dev)}")
+
+
+def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration: set[str], rng: random.Random) -> None:
+    """args.extra train-split sentences with a Chinese numeral that is a number, not drawn before."""
+    from nlp.ner import _not_numbers
+
+    drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
+             for line in batch.read_text(encoding="utf-8").splitlines()[1:]}
+    first = len(list(args.out.glob("batch_??.tsv")))
+    candidates = []
+    for path in reports:
+        if _split_of(path.name, test, dev) != "train":
+            continue
+        raw = read_file(path)
+        cleaned = clean(raw.text)
+        meta = extract_metadata(cleaned.text, source=path.name)
+        for s in sorted({s.text for s in structure(cleaned.text, meta.report_year)}):
+            sid = hashlib.sha1(f"{raw.doc_id}:{s}".encode()).hexdigest()[:12]
+            if (MIN_CHARS <= len(s) <= MAX_CHARS and sid not in drawn
+                    and HAS_CHINESE_NUMBER.search(_not_numbers().sub("", s))
+                    and not _near_calibration(_letters(s), calibration)):
+                candidates.append(("train", path.name, raw.doc_id, s))
+    rng.shuffle(candidates)
+    rows = candidates[: args.extra]
+    _write_batches(args.out, rows, args.batches, first=first)
+    print(f"{len(rows)} of {len(candidates)} candidate train sentences in batches {first}..{first + args.batches - 1}")
+
+
+def _write_batches(out: Path, rows: list[tuple[str, str, str, str]], batches: int, first: int) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    size = -(-len(rows) // batches)
+    for b in range(first, first + batches):
+        with (out / f"batch_{b:02d}.tsv").open("w", encoding="utf-8") as handle:
+            handle.write("id\tsplit\tsource\tdoc_id\tmarkup\n")
+            for split, source, doc_id, text in rows[(b - first) * size : (b - first + 1) * size]:
+                spans = [{"start": s, "end": e, "label": label} for s, e, label in baseline_spans(text)]
+                sid = hashlib.sha1(f"{doc_id}:{text}".encode()).hexdigest()[:12]
+                handle.write(f"{sid}\t{split}\t{source}\t{doc_id}\t{to_markup(text, spans)}\n")
 
 
 if __name__ == "__main__":
