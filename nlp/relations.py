@@ -25,6 +25,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _FROM_TO_END = re.compile(r"(?:扩大|提高|增加|增长|提升|下降|减少|降低|缩小|压减|降|增)[到至]$")
 _RANGE = "—–-－~～至到"
+_RANGE_MARKS = {*_RANGE, "——", "--"}
+_TIME_AFTER_GE = re.compile(r"[多余]?(月|季度|小时|星期)")
 
 
 @dataclass(frozen=True)
@@ -279,11 +281,21 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
         before = text[left : figure.start]
         after = text[tail_end : clause_end]
 
+        time_noun = _TIME_AFTER_GE.match(text, tail_end) if unit_text == "个" else None
+        if time_noun:  # 1个多月, 11个季度: 个 and the time noun are one unit
+            unit_text += time_noun.group(1)
+            between = time_noun.group(0)[:-len(time_noun.group(1))]
+        elif between.startswith("个") and _TIME_AFTER_GE.fullmatch(between[1:] + unit_text):
+            unit_text, between = "个" + unit_text, between[1:]  # ⟦1|F⟧个多⟦月|U⟧
         canonical, multiplier = canonical_unit(unit_text, text[max(0, figure.start - 6) : figure.start]) if unit_text else ("", 1.0)
         value = figure_value(figure_text)
         if value is not None:
             value = round(value * multiplier, 6)
         canonical = percent_unit(figure_text) or canonical
+        if not unit and index + 1 < len(figures) and text[figure.end : figures[index + 1].start] in _RANGE_MARKS:
+            following_unit = next((u for u in units if figures[index + 1].end <= u.start <= figures[index + 1].end + _NEAR_UNIT), None)
+            if following_unit:  # 3至5个, 0—6岁: the near end of a range takes the unit written after the far end
+                canonical = canonical_unit(text[following_unit.start : following_unit.end], "")[0]
 
         phrase, _ = _strip_tail(before.lstrip(_LIST_SEP))
         phrase = _strip_head(phrase.rsplit("、", 1)[-1]) if "、" in phrase else _strip_head(phrase)

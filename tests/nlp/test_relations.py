@@ -107,3 +107,10 @@ def test_period_year_from_the_section_or_an_explicit_year() -> None:
     plan, = _facts("力争全体居民人均可支配收入增长⟦6|F⟧⟦%|U⟧。", "plan", 2023)
     explicit, = _facts("到2025年，城镇化率达到⟦60|F⟧⟦%|U⟧。", "plan", 2023)
     assert (review.period_year, plan.period_year, explicit.period_year) == (2022, 2023, 2025)
+
+
+def test_the_near_end_of_a_range_and_ge_with_a_time_noun_get_their_units() -> None:
+    # ANNOTATION.md: `3至5个` is two FIGUREs with one UNIT after the far end; 个 + a time noun is one unit
+    facts = _facts("每年建设⟦3|F⟧至⟦5|F⟧⟦个|U⟧产业园区，航运中断⟦1|F⟧⟦个|U⟧多月，增速连续⟦11|F⟧个⟦季度|U⟧领先。")
+    assert [(f.value, f.unit) for f in facts] == [(3, "个"), (5, "个"), (1, "个月"), (11, "个季度")]
+    assert facts[2].qualifier == "about"
