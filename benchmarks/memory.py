@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from throughput import tree_rss_mb  # benchmarks/ is on sys.path when this script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,20 +48,6 @@ def make_corpus(inbox: Path, n_files: int, seed: int = 0) -> int:
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
         n_chars += len(text)
     return n_chars
-
-
-def tree_rss_mb() -> float:
-    """RSS of this process and all its descendants, in MiB."""
-    import psutil
-
-    me = psutil.Process()
-    total = 0
-    for proc in [me, *me.children(recursive=True)]:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass
-    return total / 2**20
 
 
 def main() -> None:

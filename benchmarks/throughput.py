@@ -77,6 +77,20 @@ def stages(files: list[Path]) -> dict:
     }
 
 
+def tree_rss_mb() -> float:
+    """RSS of this process and all its descendants (workers, Prefect's server), in MiB."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
 class _TreeMemory:
     """Samples the summed RSS of this process and all its descendants (workers, Prefect's server)."""
 
@@ -89,17 +103,8 @@ class _TreeMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        import psutil
-
-        me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.peak_mb = max(self.peak_mb, tree_rss_mb())
             self._stop.wait(self._interval)
 
     def __enter__(self) -> "_TreeMemory":
