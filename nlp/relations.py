@@ -139,9 +139,7 @@ def _strip_head(phrase: str) -> str:
 
 def _before_comparison(phrase: str) -> str:
     """The phrase before a comparison with a baseline (棉花产量255万吨，比1980年预计增加: ""; 上半年又比去年同期: "")."""
-    match = None
-    for match in _COMPARISON.finditer(phrase):
-        pass
+    match = next(reversed(list(_COMPARISON.finditer(phrase))), None)  # the last comparison
     if match is None:
         return phrase
     head = _strip_head(_strip_tail(phrase[: match.start()].rstrip("又还也并"))[0])
