@@ -82,7 +82,7 @@ def run(
     quarantined (see the quarantine view), 1 when the run could not start (e.g. the lake is locked).
     """
     _configure_prefect(verbose)
-    from flows.extract import extract_flow, with_runner
+    from flows.extract import LocalCallback, extract_flow, with_runner
     from nlp.ingest import iter_input_files
     from nlp.land import LakeLockedError
 
@@ -106,7 +106,7 @@ def run(
             workers = 2 if runner is Runner.dask else 1
         flow_ = with_runner(extract_flow, runner.value, address=address, workers=workers)
         try:
-            summary = flow_(inputs, settings.lake, on_document=on_document, force=force, workers=workers)
+            summary = flow_(inputs, settings.lake, on_document=LocalCallback(on_document), force=force, workers=workers)
         except (LakeLockedError, FileNotFoundError) as err:
             console.print(f"[red]error:[/] {err}")
             raise typer.Exit(EXIT_FAILED) from None

@@ -114,6 +114,26 @@ class RunSummary:
 
 
 Progress = Callable[[str, int], None]
+
+
+class LocalCallback:
+    """A progress callback for extract_flow's `on_document` that holds objects which cannot leave this process
+    (a terminal progress bar and its locks). Prefect copies a flow's parameters to its worker processes; this
+    travels there as a no-op, since progress is only ever reported by the flow, here."""
+
+    def __init__(self, fn: Progress) -> None:
+        self.fn = fn
+
+    def __call__(self, source: str, done: int) -> None:
+        self.fn(source, done)
+
+    def __reduce__(self):
+        return (_no_progress, ())
+
+
+def _no_progress() -> None:
+    """What a LocalCallback becomes outside the flow's process."""
+    return None
 #: Batches submitted ahead of the ones being landed, per worker; bounds memory on large inboxes.
 IN_FLIGHT_PER_WORKER = 3
 #: A batch (one task run) closes at this many documents or input bytes, whichever comes first.

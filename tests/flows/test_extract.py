@@ -65,6 +65,20 @@ def test_a_changed_file_replaces_its_previous_version(samples: Path, tmp_path: P
         assert con.execute("SELECT count(DISTINCT doc_id) FROM sentences").fetchall() == [(1,)]
 
 
+def test_cli_run_with_two_worker_processes(samples: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for sample in sorted(samples.glob("*.txt"))[:2]:
+        (inbox / sample.name).write_bytes(sample.read_bytes())
+    env = {**os.environ, "GOVFACTS_LAKE": str(tmp_path / "lake")}
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(inbox), "--workers", "2"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "documents landed: 2" in run.stdout
+    with connect_read_only(tmp_path / "lake") as con:
+        assert con.execute("SELECT count(*) FROM facts WHERE report_year = 2023").fetchone()[0] > 10
+
+
 def test_cli_run_and_query_on_the_samples(samples: Path, tmp_path: Path) -> None:
     lake_dir = tmp_path / "lake"
     env = {**os.environ, "GOVFACTS_LAKE": str(lake_dir)}
