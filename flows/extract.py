@@ -119,7 +119,7 @@ Progress = Callable[[str, int], None]
 class LocalCallback:
     """A progress callback for extract_flow's `on_document` that holds objects which cannot leave this process
     (a terminal progress bar and its locks). Prefect copies a flow's parameters to its worker processes; this
-    travels there as a no-op, since progress is only ever reported by the flow, here."""
+    arrives there as None, since progress is only ever reported by the flow, here."""
 
     def __init__(self, fn: Progress) -> None:
         self.fn = fn
@@ -132,7 +132,7 @@ class LocalCallback:
 
 
 def _no_progress() -> None:
-    """What a LocalCallback becomes outside the flow's process."""
+    """What a LocalCallback unpickles to outside the flow's process: no callback."""
     return None
 #: Batches submitted ahead of the ones being landed, per worker; bounds memory on large inboxes.
 IN_FLIGHT_PER_WORKER = 3
@@ -156,8 +156,9 @@ def extract_flow(
     """Land every input file under `paths`; a file that fails goes to quarantine and the batch goes on.
 
     A file whose bytes are already landed from the same path by this pipeline version is skipped (unless
-    `force`); a changed file replaces the rows of its previous version. Documents are processed by the
-    flow's task runner (one at a time by default, on Dask workers with the Dask runner) and landed here.
+    `force`); a changed file replaces the rows of its previous version. Documents are processed in batches
+    by the flow's task runner (in this process by default, in a pool of worker processes with
+    `with_runner("local", workers=N)`, on Dask workers with the Dask runner) and landed here.
     """
     lake = Lake(lake_dir)
     summary = RunSummary(lake=lake.root)
