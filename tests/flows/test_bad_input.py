@@ -10,7 +10,6 @@ not UTF-8 (the flow's code run without Prefect's engine).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import shutil
 import signal
@@ -26,26 +25,17 @@ import pytest
 
 import flows.extract as extract
 from nlp import ingest
+from tests.data.bad import make_bad_inputs as corpus
 from nlp.ingest import iter_input_files, source_name
 from nlp.land import DocumentRows, connect_read_only
 from nlp.schema import DocumentRow
 
 ROOT = Path(__file__).resolve().parents[2]
-BAD = ROOT / "tests" / "data" / "bad"
 GOVFACTS = [sys.executable, "-m", "flows.cli"]
 #: Exit statuses of `govfacts run` (README, "Command line").
 EXIT_OK, EXIT_FAILED, EXIT_QUARANTINED = 0, 1, 3
 
 
-def _load_corpus():
-    spec = importlib.util.spec_from_file_location("make_bad_inputs", BAD / "make_bad_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
 
 
 # --- running the command --------------------------------------------------------------------------

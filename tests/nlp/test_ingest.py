@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib.util
 import inspect
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nlp import ingest
+from tests.data.bad import make_bad_inputs as corpus
 from nlp.ingest import (
     REASONS,
     IngestError,
@@ -102,15 +101,6 @@ AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROOT_SKIP = "running as root: root reads files and lists directories whatever their mode, so mode 000 cannot make them unreadable"
 
 
-def _load_corpus():
-    spec = importlib.util.spec_from_file_location("make_bad_inputs", BAD / "make_bad_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
 
 
 @pytest.mark.parametrize("case", corpus.CASES, ids=lambda case: case.name)
