@@ -260,11 +260,11 @@ def _collect(lake: Lake, summary: RunSummary, paths: list[Path], future, report:
     except OSError as err:  # still failing after the task's I/O retries
         results = [Failed(QuarantineRow(ingest.source_name(path), "document", "io_error", str(err))) for path in paths]
     documents = [r for r in results if not isinstance(r, Failed)]
+    failed: dict[str, str] = {}
     try:
-        land_task(lake, quote(documents))
-        failed: dict[str, str] = {}
+        if documents:
+            land_task(lake, quote(documents))
     except OSError:  # still failing after the retries: find out which documents cannot be landed
-        failed = {}
         for rows in documents:
             try:
                 lake.land(rows)

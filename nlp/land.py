@@ -173,7 +173,6 @@ class Lake:
             self.remove(old_id)
         if doc.doc_id in versions and self._years.get(doc.doc_id) != doc.report_year:
             self.remove(doc.doc_id)  # landed before under another year: its old partition's files go
-            versions = self._landed()
         for dataset in _PART_DATASETS:
             dataset_rows = [doc] if dataset == "documents" else getattr(rows, dataset)
             _atomic_write_parquet(to_table(dataset_rows, DATASETS[dataset]),

@@ -27,7 +27,7 @@ import flows.extract as extract
 from nlp import ingest
 from tests.data.bad import make_bad_inputs as corpus
 from nlp.ingest import iter_input_files, source_name
-from nlp.land import DocumentRows, connect_read_only
+from nlp.land import DocumentRows, Lake, connect_read_only
 from nlp.schema import DocumentRow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -426,7 +426,6 @@ def test_a_10000_file_directory_streams_through_the_flow_in_bounded_memory(
     monkeypatch.setattr(extract, "_sha256", counting_sha256)
     monkeypatch.setattr(extract, "documents_task", Submitter(process))
     monkeypatch.setattr(extract, "land_task", land)
-    monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
     extract.extract_flow.fn([_make_inbox(tmp_path / "one", 1)], tmp_path / "lake1")  # imports, caches: not bookkeeping
 
@@ -456,7 +455,6 @@ def flow_without_prefect(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(extract, "land_task", lambda lake, batch: land(lake, batch.unquote()))  # Prefect unquotes
     monkeypatch.setattr(extract, "documents_task", _Submitter(extract.documents_task.fn))
     monkeypatch.setattr(extract, "create_markdown_artifact", lambda *args, **kwargs: None)
-    monkeypatch.setattr(extract.ner, "require_pipeline", lambda: None)  # these inputs never reach the NER
     return extract.extract_flow.fn
 
 
@@ -494,3 +492,30 @@ def test_a_bad_file_whose_name_is_not_utf8_is_quarantined(tmp_path: Path, flow_w
     summary = flow_without_prefect([inbox], tmp_path / "lake")
     # GBK 空白 is bf d5 b0 d7: d5 b0 happens to be valid UTF-8 (հ), the other bytes are escaped
     assert [(q.source, q.reason) for q in summary.quarantined] == [(f"{inbox}/\\xbfհ\\xd7.txt", "empty")]
+
+
+def test_a_document_the_lake_cannot_take_is_quarantined_and_the_rest_of_its_batch_lands(
+    tmp_path: Path, samples: Path, flow_without_prefect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch lands in one task; when writing fails for one document (disk full, permissions) even after the
+    retries, that document is quarantined at stage `land` and the others of the batch still land."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    reports = sorted(samples.glob("*.txt"))[:2]
+    for report in reports:
+        shutil.copyfile(report, inbox / report.name)
+    broken = ingest.read_file(inbox / reports[0].name).doc_id
+    real_land = Lake.land
+
+    def land(self, rows: DocumentRows) -> None:
+        if rows.document.doc_id == broken:
+            raise OSError(28, "No space left on device")
+        real_land(self, rows)
+
+    monkeypatch.setattr(Lake, "land", land)
+    summary = flow_without_prefect([inbox], tmp_path / "lake")
+    assert [(q.source, q.stage, q.reason) for q in summary.quarantined] == [(str(inbox / reports[0].name), "land", "io_error")]
+    assert len(summary.landed) == 1 and summary.landed[0] != broken
+    with connect_read_only(tmp_path / "lake") as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+        assert con.execute("SELECT stage, reason FROM quarantine").fetchall() == [("land", "io_error")]
