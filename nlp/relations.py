@@ -300,7 +300,6 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
         phrase = _without_inner_time(_before_comparison(phrase))
         if _is_time(phrase):
             phrase = ""
-        rest = text[tail_end:clause_end]
         streak = before.endswith("连续")  # 增速连续11个季度居全国前10位: how long the subject has held
         from_to = before.endswith(("从", "由"))  # 县中托管帮扶从15个县（市）扩大到57个县（市）: the subject, not 县（市）
         to_level = bool(facts and facts[-1].start >= clause_start and _FROM_TO_END.search(before)
@@ -308,7 +307,7 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
         if streak or from_to:
             phrase = _strip_head(_strip_tail(before[: -len("连续") if streak else -1])[0])
             if streak and not phrase:  # 连续17年获评省平安区: what was held
-                phrase = _strip_head(rest)
+                phrase = _strip_head(after)
         elif to_level:
             phrase = facts[-1].indicator
         won = max((phrase.rfind(w) + len(w) for w in cues()["award"] if w in phrase), default=0)
@@ -323,7 +322,7 @@ def extract_facts(text: str, entities: Sequence[Span], section_kind: str = "othe
             phrase = facts[-1].indicator  # 达到1837家、增长136%, 5%—5.5%: the same indicator, another fact
         elif (_opens_verb_first(phrase) or not _HAN.search(phrase)) and not (streak or from_to or to_level):
             phrase = (_following_noun(text, tail_end, clause_end).lstrip("的")
-                      or (rest if 2 <= len(rest) <= 8 and _HAN_ONLY.match(rest) else phrase))  # 安排30亿元建设资金
+                      or (after if 2 <= len(after) <= 8 and _HAN_ONLY.match(after) else phrase))  # 安排30亿元建设资金
         if not phrase and not facts and clause_start > 0:
             phrase = _topic(text, clause_start)  # 1979年农民从集体分得的收入，每人平均达到83.4元
         fenbie = text.rfind("分别", clause_start, figure.start)
