@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from nlp.normalize import canonical_unit, figure_value, percent_unit
+from nlp.normalize import CHINESE_YEAR, canonical_unit, figure_value, percent_unit
 from nlp.settings import RESOURCES_DIR
 
 _CLAUSE_END = "，；。！？：,;!?:"
@@ -79,7 +79,7 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights, default=len(text))
 
 
-_YEAR_WORD = r"(?:(?:19|20)\d{2}|[一二三四五六七八九][〇○零一二三四五六七八九]{3})年?"
+_YEAR_WORD = rf"(?:(?:19|20)\d{{2}}|{CHINESE_YEAR})年?"
 _NUMERAL = r"[一二三四五六七八九十两\d]+"
 #: A time expression: years and year ranges (1979年, 一九七九和一九八○两年, 从1953年至1980年的二十八年间),
 #: plan periods ("六五"期间), spans of years (五年来) and parts of a year (上半年).
@@ -91,7 +91,7 @@ _TIME = (
 )
 _LEADING_TIME = re.compile(rf"^(?:{_TIME})")
 _INNER_TIME = re.compile(rf"(?:在|从|自)(?:{_YEAR_WORD})(?:[到至—\-](?:{_YEAR_WORD}))(?:的?{_NUMERAL}年(?:间|中|来|里)?)?")
-_TRAILING_YEAR = re.compile(r"在?(?:(?:19|20)\d{2}|[一二三四五六七八九][〇○零一二三四五六七八九]{3})年(?:底|末)?的?$")
+_TRAILING_YEAR = re.compile(rf"在?(?:(?:19|20)\d{{2}}|{CHINESE_YEAR})年(?:底|末)?的?$")
 _BASELINE = re.compile(rf"(?:上年|去年|前年|年初|{_YEAR_WORD})(?:同期)?(?:预计)?")
 #: 比 that compares with a baseline (比上年增加, 比1978年增加了), not 比重, 比例, 占比, 同比, 对比.
 _COMPARISON = re.compile(r"(?<![占对之环同无])比(?![重例值率较])")

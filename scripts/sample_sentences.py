@@ -114,7 +114,7 @@ def main() -> None:
 
 def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration: set[str], rng: random.Random) -> None:
     """args.extra train-split sentences with a Chinese numeral that is a number, not drawn before."""
-    from nlp.ner import _not_numbers
+    from nlp.ner import not_numbers
 
     drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
              for line in batch.read_text(encoding="utf-8").splitlines()[1:]}
@@ -129,7 +129,7 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
         for s in sorted({s.text for s in structure(cleaned.text, meta.report_year)}):
             sid = hashlib.sha1(f"{raw.doc_id}:{s}".encode()).hexdigest()[:12]
             if (MIN_CHARS <= len(s) <= MAX_CHARS and sid not in drawn
-                    and HAS_CHINESE_NUMBER.search(_not_numbers().sub("", s))
+                    and HAS_CHINESE_NUMBER.search(not_numbers().sub("", s))
                     and not _near_calibration(_letters(s), calibration)):
                 candidates.append(("train", path.name, raw.doc_id, s))
     rng.shuffle(candidates)
