@@ -70,7 +70,7 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Re-process documents that are already landed and unchanged.")] = False,
     runner: Annotated[Runner, typer.Option(help="local: this machine (see --workers); dask: documents in parallel on a Dask cluster.")] = Runner.local,
     address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (tcp://HOST:8786); without it --runner dask starts a local cluster.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes, each loading the model once (~0.5 GB each). local: default 1, documents run in this process; 2 or more run them in a process pool. dask without --address: the local cluster's size, default 2.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes, each loading the model once (~0.4 GB each). local: default 1, documents run in this process; 2 or more run them in a process pool. dask without --address: the local cluster's size, default 2.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Clean, describe and split reports and land them in the lake.

@@ -20,11 +20,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from nlp.schema import DATASETS, DocumentRow, EntityRow, FactRow, QuarantineRow, SentenceRow, arrow_schema, to_table
+
+if TYPE_CHECKING:
+    import duckdb
+
+# duckdb and pyarrow are imported inside the functions that use them: worker processes import this module
+# for DocumentRows but never land, and the two imports would cost each of them ~50 MB.
 
 DATABASE_NAME = "govfacts.duckdb"
 LOCK_NAME = ".lock"
@@ -69,6 +73,8 @@ class LakeLockedError(RuntimeError):
 
 
 def _atomic_write_parquet(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet.tmp")
     os.close(fd)
@@ -122,6 +128,8 @@ class Lake:
         document's files under its year (documents last, as when landing), drop the old schema files."""
         flat = [p for p in self.dataset_dir("documents").glob("*.parquet") if p.name != SCHEMA_FILE]
         if flat:
+            import duckdb
+
             with duckdb.connect() as con:
                 years = con.execute("SELECT doc_id, report_year FROM read_parquet(?)", [[str(p) for p in flat]]).fetchall()
             for doc_id, year in years:
@@ -208,6 +216,8 @@ class Lake:
             self._versions = {}
             files = [str(p) for p in self.dataset_dir("documents").glob("*/*.parquet") if p.name != SCHEMA_FILE]
             if files:
+                import duckdb
+
                 with duckdb.connect() as con:
                     rows = con.execute("SELECT doc_id, source, pipeline_version, report_year FROM read_parquet(?)",
                                        [files]).fetchall()
@@ -219,6 +229,8 @@ class Lake:
 
     def write_views(self) -> None:
         """(Re)build govfacts.duckdb with one view per dataset over its Parquet files."""
+        import duckdb
+
         self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".duckdb")
         os.close(fd)
@@ -260,6 +272,8 @@ def _pid_alive(pid: int) -> bool:
 
 def connect_read_only(lake: Path | str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the lake's DuckDB views."""
+    import duckdb
+
     database = Path(lake) / DATABASE_NAME
     if not database.exists():
         raise FileNotFoundError(f"no lake at {lake}: {database} does not exist; run `govfacts run` first")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -271,6 +272,11 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]
     with `?` and an annotation), once per process: about half a second, half of it importing pypinyin.
     """
     import opencc
+
+    # Only single characters are looked up: pypinyin's phrase dictionary, and its copies of both
+    # dictionaries, would cost ~45 MB in every process that repairs a document (measured), for the same readings.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     from pypinyin import Style, pinyin
 
     han = re.compile(f"[{_HAN}]")

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-
-from nlp import segment  # noqa: F401  (registers the govfacts tokenizer before a pipeline loads)
 from nlp.normalize import CHINESE_YEAR
 from nlp.settings import RESOURCES_DIR, get_settings
 from nlp.structure import Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 #: A sentence without a digit, a Chinese numeral or an opening quote holds no FIGURE, UNIT or SLOGAN,
 #: so it is not sent through the tokenizer and the model at all.
@@ -46,27 +46,6 @@ class Entity:
     text: str
 
 
-#: Inside a slogan there is no end of a sentence: a quote holding 。！？ is quoted speech.
-_SPEECH = re.compile(r"[。！？!?]")
-#: A quote followed by one of these is the title of a book or article (a media work, not a slogan).
-_TITLE_AFTER = re.compile(r"[”’」』]\s*(?:一书|一文|著作|这本书|这篇文章|文章中)")
-
-
-def is_quoted_speech_or_title(text: str, start: int, end: int) -> bool:
-    """True when the quoted phrase text[start:end] is quoted speech or a title, which ANNOTATION.md does not
-    count as SLOGAN whatever the model says (no annotated SLOGAN of the fixtures is either)."""
-    return bool(_SPEECH.search(text, start, end) or _TITLE_AFTER.match(text, end))
-
-
-@Language.component("govfacts_quote_filter")
-def quote_filter(doc):
-    """Drop SLOGAN predictions that are quoted speech or titles (the last step of the shipped pipeline)."""
-    keep = [e for e in doc.ents if e.label_ != "SLOGAN" or not is_quoted_speech_or_title(doc.text, e.start_char, e.end_char)]
-    if len(keep) < len(doc.ents):
-        doc.ents = keep
-    return doc
-
-
 def default_model() -> Path:
     """The shipped NER pipeline: $GOVFACTS_MODELS/ner (models/ner in the repository)."""
     return get_settings().models / "ner"
@@ -82,7 +61,14 @@ def require_pipeline(path: Path | None = None) -> Path:
 
 @lru_cache(maxsize=2)
 def load_pipeline(path: Path | None = None) -> Language:
-    """The trained pipeline (tokenizer, boundary rules, NER), loaded once per process."""
+    """The trained pipeline (tokenizer, boundary rules, NER, quote filter), loaded once per process.
+
+    spaCy is imported here, not with this module: a flow that hands documents to worker processes never
+    loads a pipeline itself, and the import would cost it ~50 MB."""
+    import spacy
+
+    from nlp import components, segment  # noqa: F401  (register the tokenizer and the quote filter)
+
     return spacy.load(require_pipeline(path))
 
 

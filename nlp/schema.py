@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -86,49 +89,57 @@ class QuarantineRow:
     detail: str
 
 
-_ARROW_TYPES = {
-    "doc_id": pa.string(),
-    "source": pa.string(),
-    "sha256": pa.string(),
-    "n_bytes": pa.int64(),
-    "encoding": pa.string(),
-    "title": pa.string(),
-    "province": pa.string(),
-    "city": pa.string(),
-    "county": pa.string(),
-    "level": pa.string(),
-    "region_code": pa.string(),
-    "report_date": pa.date32(),
-    "report_year": pa.int32(),
-    "speaker": pa.string(),
-    "n_chars": pa.int64(),
-    "text": pa.string(),
-    "fixes": pa.list_(pa.string()),
-    "warnings": pa.list_(pa.string()),
-    "pipeline_version": pa.string(),
-    "sent_id": pa.int32(),
-    "start": pa.int64(),
-    "end": pa.int64(),
-    "section": pa.string(),
-    "section_kind": pa.string(),
-    "label": pa.string(),
-    "indicator": pa.string(),
-    "value": pa.float64(),
-    "unit": pa.string(),
-    "figure": pa.string(),
-    "qualifier": pa.string(),
-    "change": pa.string(),
-    "status": pa.string(),
-    "period_year": pa.int32(),
-    "stage": pa.string(),
-    "reason": pa.string(),
-    "detail": pa.string(),
-}
+@cache
+def _arrow_types() -> dict[str, pa.DataType]:
+    """Column name → Arrow type. pyarrow is imported here, not with the module: worker processes build rows
+    and never write them, and the import costs each of them ~40 MB."""
+    import pyarrow as pa
+
+    return {
+        "doc_id": pa.string(),
+        "source": pa.string(),
+        "sha256": pa.string(),
+        "n_bytes": pa.int64(),
+        "encoding": pa.string(),
+        "title": pa.string(),
+        "province": pa.string(),
+        "city": pa.string(),
+        "county": pa.string(),
+        "level": pa.string(),
+        "region_code": pa.string(),
+        "report_date": pa.date32(),
+        "report_year": pa.int32(),
+        "speaker": pa.string(),
+        "n_chars": pa.int64(),
+        "text": pa.string(),
+        "fixes": pa.list_(pa.string()),
+        "warnings": pa.list_(pa.string()),
+        "pipeline_version": pa.string(),
+        "sent_id": pa.int32(),
+        "start": pa.int64(),
+        "end": pa.int64(),
+        "section": pa.string(),
+        "section_kind": pa.string(),
+        "label": pa.string(),
+        "indicator": pa.string(),
+        "value": pa.float64(),
+        "unit": pa.string(),
+        "figure": pa.string(),
+        "qualifier": pa.string(),
+        "change": pa.string(),
+        "status": pa.string(),
+        "period_year": pa.int32(),
+        "stage": pa.string(),
+        "reason": pa.string(),
+        "detail": pa.string(),
+    }
 
 
 def arrow_schema(row_type: type) -> pa.Schema:
     """The Arrow schema of a row dataclass, column for field."""
-    return pa.schema([pa.field(f.name, _ARROW_TYPES[f.name]) for f in fields(row_type)])
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, _arrow_types()[f.name]) for f in fields(row_type)])
 
 
 #: Dataset name → row type; the lake has one directory and one DuckDB view per entry.
@@ -143,6 +154,8 @@ DATASETS: dict[str, type] = {
 
 def to_table(rows: list, row_type: type) -> pa.Table:
     """Rows of one dataclass as an Arrow table with the declared schema."""
+    import pyarrow as pa
+
     schema = arrow_schema(row_type)
     columns = {name: [getattr(row, name) for row in rows] for name in schema.names}
     return pa.table(columns, schema=schema)

@@ -4,6 +4,8 @@ lands exactly the rows of one worker in this process."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,25 @@ def test_two_workers_land_the_same_rows_as_one_worker_in_process(
     summary = with_runner(extract_flow, runner, workers=2)([inbox], tmp_path / runner, workers=2)
     assert len(summary.landed) == 3 and not summary.quarantined
     assert _rows(tmp_path / runner) == local_rows
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code`."""
+    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_processes_import_only_what_they_use() -> None:
+    """Memory with 2 workers (README, "Running it nightly"): a worker imports flows.extract to run its batches
+    but never lands, so the lake's libraries stay out of it; the flow's process lands but leaves the
+    documents to the workers, so spaCy stays out of it. Each would cost the process ~50 MB."""
+    modules = _modules_after("import flows.extract")
+    assert not {"duckdb", "pyarrow", "spacy", "thinc"} & modules
+
+
+def test_the_mojibake_readings_load_without_pypinyins_phrase_dictionary() -> None:
+    """The repair reads single characters: pypinyin's phrase dictionary (~45 MB) is not loaded."""
+    modules = _modules_after("from nlp import mojibake\nmojibake._dictionary()\n"
+                             "from pypinyin.constants import PHRASES_DICT\nassert not PHRASES_DICT")
+    assert "pypinyin" in modules

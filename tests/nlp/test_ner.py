@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.ner import candidate_windows, find_entities, is_quoted_speech_or_title, load_pipeline
+from nlp.components import is_quoted_speech_or_title
+from nlp.ner import candidate_windows, find_entities, load_pipeline
 from nlp.structure import structure
 from nlp.training.fixtures import from_markup
 
