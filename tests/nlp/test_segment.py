@@ -142,6 +142,14 @@ def test_tokenizer_aligns_figures_and_units_in_report_sentences(nlp, text, runs,
         assert aligned(doc, text, part), (part, words)
 
 
+@pytest.mark.parametrize("text", ["“ 四人帮”恶毒攻击执行这些政策是“复辟资本主义”", "增长 5%，新增就业1.2万人",
+                                  "城镇新增就业261.6万人。", " 前后有空格 "])
+def test_tokenizer_keeps_the_text_with_and_without_whitespace(nlp, text):
+    doc = nlp(text)
+    assert doc.text == text
+    assert "".join(t.text for t in doc if not t.is_space) == "".join(text.split())
+
+
 def test_tokenizer_keeps_lexicon_terms_whole(nlp):
     words = tokens(nlp, "城镇登记失业率控制在5.5%左右，一般公共预算收入增长3%。")
     assert "城镇登记失业率" in words
