@@ -1,6 +1,6 @@
 """Memory of a long run: RSS while `govfacts run`'s flow lands thousands of small reports.
 
-Writes benchmarks/results/memory.json: the summed RSS of this process and its children (worker processes,
+Writes benchmarks/results/memory.json: the summed RSS and PSS of this process and its children (worker processes,
 Prefect's API server) after every tenth of the documents, and the growth per document between the first
 and the last tenth. Bounded memory shows as a flat line; a leak as a slope.
 
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from throughput import tree_rss_mb  # benchmarks/ is on sys.path when this script runs
+from throughput import tree_memory_mb  # benchmarks/ is on sys.path when this script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,8 +70,9 @@ def main() -> None:
 
         def on_document(_source: str, done: int) -> None:
             if done % step == 0 or done == args.files:
+                memory = tree_memory_mb()
                 samples.append({"documents": done, "seconds": round(time.perf_counter() - start, 1),
-                                "rss_mb": round(tree_rss_mb(), 1)})
+                                "rss_mb": round(memory["rss"], 1), "pss_mb": round(memory["pss"], 1)})
                 print(samples[-1], flush=True)
 
         flow_ = with_runner(extract_flow, "local", workers=args.workers)
@@ -85,6 +86,7 @@ def main() -> None:
         "landed": len(summary.landed), "quarantined": len(summary.quarantined),
         "rss_mb_by_progress": samples,
         "peak_rss_mb_sampled": max(s["rss_mb"] for s in samples),
+        "peak_pss_mb_sampled": max(s["pss_mb"] for s in samples),
         "peak_rss_mb_self": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_mb_largest_child": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "growth_kb_per_document_after_first_tenth": round(
