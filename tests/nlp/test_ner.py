@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from nlp.components import is_quoted_speech_or_title
-from nlp.ner import candidate_windows, find_entities, load_pipeline
+from nlp.ner import candidate_windows, default_model, find_entities, load_pipeline
 from nlp.structure import structure
 from nlp.training.fixtures import from_markup
 
@@ -61,6 +64,14 @@ def test_quoted_speech_and_titles_are_told_from_slogans(text: str, expected: boo
 def test_the_shipped_pipeline_drops_slogans_that_are_titles(nlp) -> None:
     assert nlp.pipe_names[-1] == "quote_filter"
     assert _entities(nlp, "毛泽东主席在“中国革命战争的战略问题”著作中说过：“读书是学习，使用也是学习。”") == set()
+
+
+def test_the_shipped_pipeline_loads_with_plain_spacy_in_a_fresh_interpreter() -> None:
+    """A user's own code: spacy.load finds the govfacts tokenizer and quote filter through the entry points."""
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); "
+            "print(nlp.pipe_names, [(e.text, e.label_) for e in nlp('新增城镇就业1.2万人').ents])")
+    out = subprocess.run([sys.executable, "-c", code, str(default_model())], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['tok2vec', 'ner', 'quote_filter'] [('1.2万', 'FIGURE'), ('人', 'UNIT')]"
 
 
 @pytest.mark.parametrize("markup", CASES)
