@@ -134,6 +134,8 @@ class LocalCallback:
 def _no_progress() -> None:
     """What a LocalCallback unpickles to outside the flow's process: no callback."""
     return None
+
+
 #: Batches submitted ahead of the ones being landed, per worker; bounds memory on large inboxes.
 IN_FLIGHT_PER_WORKER = 3
 #: A batch (one task run) closes at this many documents or input bytes, whichever comes first.

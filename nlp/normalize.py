@@ -13,9 +13,9 @@ import cn2an
 
 from nlp.baseline import unit_table
 
-#: Magnitudes that can open a UNIT when 余/多 stands between the number and them (`8000余万元`).
 #: A year written digit by digit in Chinese numerals (一九七八, 一九八○), without its 年.
 CHINESE_YEAR = r"[一二三四五六七八九][〇○零一二三四五六七八九]{3}"
+#: Magnitudes that can open a UNIT when 余/多 stands between the number and them (`8000余万元`).
 MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2}
 _MAGNITUDE_PREFIX = re.compile("^(" + "|".join(sorted(MAGNITUDES, key=len, reverse=True)) + ")")
 _DECIMAL_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)(" + "|".join(sorted(MAGNITUDES, key=len, reverse=True)) + ")")
