@@ -5,11 +5,14 @@ columns id, split, source, doc_id, markup. Sentences of the calibration set are 
 
     python -m scripts.sample_sentences --shared ../shared --per-report 36 --batches 6
 
-With --extra N it draws N more sentences from the train reports only, not yet in any batch, each with a
-Chinese numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt), into batches
-numbered after the existing ones: the model misses such counts most.
+With --extra N it draws N more sentences from the train reports only, not yet in any batch, into batches
+numbered after the existing ones. --extra-kind says which: `numerals` (the default), each with a Chinese
+numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt); `quotes`, each with a
+quoted phrase (quoted speech, metaphors and criticised formulas are where the model finds slogans that are
+none). --before YEAR keeps reports of earlier years only.
 
     python -m scripts.sample_sentences --extra 300 --batches 2
+    python -m scripts.sample_sentences --extra 700 --batches 3 --extra-kind quotes --before 2026
 """
 
 from __future__ import annotations
@@ -76,7 +79,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
     parser.add_argument("--extra", type=int, default=0,
-                        help="draw this many more train-split sentences with Chinese numerals into new batches")
+                        help="draw this many more train-split sentences into new batches")
+    parser.add_argument("--extra-kind", choices=("numerals", "quotes"), default="numerals",
+                        help="numerals: sentences with a Chinese numeral that is a number; quotes: with a quoted phrase")
+    parser.add_argument("--before", type=int, default=None,
+                        help="with --extra: only reports of years before this one")
     args = parser.parse_args()
 
     calibration = {_letters(json.loads(line)["text"]) for line in (args.shared / "calibration" / "calibration.jsonl").open(encoding="utf-8")}
@@ -113,8 +120,13 @@ def main() -> None:
 
 
 def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration: set[str], rng: random.Random) -> None:
-    """args.extra train-split sentences with a Chinese numeral that is a number, not drawn before."""
+    """args.extra train-split sentences of args.extra_kind, not drawn before."""
     from nlp.ner import not_numbers
+
+    def wanted(sentence: str) -> bool:
+        if args.extra_kind == "quotes":
+            return bool(HAS_QUOTE.search(sentence))
+        return bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
 
     drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
              for line in batch.read_text(encoding="utf-8").splitlines()[1:]}
@@ -126,16 +138,18 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
         raw = read_file(path)
         cleaned = clean(raw.text)
         meta = extract_metadata(cleaned.text, source=path.name)
+        if args.before is not None and (meta.report_year is None or meta.report_year >= args.before):
+            continue
         for s in sorted({s.text for s in structure(cleaned.text, meta.report_year)}):
             sid = hashlib.sha1(f"{raw.doc_id}:{s}".encode()).hexdigest()[:12]
             if (MIN_CHARS <= len(s) <= MAX_CHARS and sid not in drawn
-                    and HAS_CHINESE_NUMBER.search(not_numbers().sub("", s))
+                    and wanted(s)
                     and not _near_calibration(_letters(s), calibration)):
                 candidates.append(("train", path.name, raw.doc_id, s))
     rng.shuffle(candidates)
     rows = candidates[: args.extra]
     _write_batches(args.out, rows, args.batches, first=first)
-    print(f"{len(rows)} of {len(candidates)} candidate train sentences in batches {first}..{first + args.batches - 1}")
+    print(f"{len(rows)} of {len(candidates)} candidate train sentences ({args.extra_kind}) in batches {first}..{first + args.batches - 1}")
 
 
 def _write_batches(out: Path, rows: list[tuple[str, str, str, str]], batches: int, first: int) -> None:
