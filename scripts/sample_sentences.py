@@ -5,14 +5,15 @@ columns id, split, source, doc_id, markup. Sentences of the calibration set are 
 
     python -m scripts.sample_sentences --shared ../shared --per-report 36 --batches 6
 
-With --extra N it draws N more sentences from the train reports only, not yet in any batch, into batches
-numbered after the existing ones. --extra-kind says which: `numerals` (the default), each with a Chinese
-numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt); `quotes`, each with a
-quoted phrase (quoted speech, metaphors and criticised formulas are where the model finds slogans that are
-none). --before YEAR keeps reports of earlier years only.
+With --extra N it draws N more sentences from the reports of one split (--split, train by default), not
+yet in any batch, into batches numbered after the existing ones. --extra-kind says which: `numerals` (the
+default), each with a Chinese numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt);
+`quotes`, each with a quoted phrase (quoted speech, metaphors and criticised formulas are where the model
+finds slogans that are none); `any`, any sentence. --before YEAR keeps reports of earlier years only.
 
     python -m scripts.sample_sentences --extra 300 --batches 2
     python -m scripts.sample_sentences --extra 700 --batches 3 --extra-kind quotes --before 2026
+    python -m scripts.sample_sentences --extra 250 --batches 1 --extra-kind any --split dev
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
     parser.add_argument("--extra", type=int, default=0,
-                        help="draw this many more train-split sentences into new batches")
-    parser.add_argument("--extra-kind", choices=("numerals", "quotes"), default="numerals",
-                        help="numerals: sentences with a Chinese numeral that is a number; quotes: with a quoted phrase")
+                        help="draw this many more sentences of one split's reports into new batches")
+    parser.add_argument("--extra-kind", choices=("numerals", "quotes", "any"), default="numerals",
+                        help="numerals: sentences with a Chinese numeral that is a number; quotes: with a quoted "
+                             "phrase; any: any sentence")
+    parser.add_argument("--split", choices=("train", "dev"), default="train",
+                        help="with --extra: the split whose reports are drawn from (never test)")
     parser.add_argument("--before", type=int, default=None,
                         help="with --extra: only reports of years before this one")
     args = parser.parse_args()
@@ -120,12 +124,14 @@ def main() -> None:
 
 
 def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration: set[str], rng: random.Random) -> None:
-    """args.extra train-split sentences of args.extra_kind, not drawn before."""
+    """args.extra sentences of args.extra_kind from args.split's reports, not drawn before."""
     from nlp.ner import not_numbers
 
     def wanted(sentence: str) -> bool:
         if args.extra_kind == "quotes":
             return bool(HAS_QUOTE.search(sentence))
+        if args.extra_kind == "any":
+            return True
         return bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
 
     drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
@@ -133,7 +139,7 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
     first = len(list(args.out.glob("batch_??.tsv")))
     candidates = []
     for path in reports:
-        if _split_of(path.name, test, dev) != "train":
+        if _split_of(path.name, test, dev) != args.split:
             continue
         raw = read_file(path)
         cleaned = clean(raw.text)
@@ -145,11 +151,11 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
             if (MIN_CHARS <= len(s) <= MAX_CHARS and sid not in drawn
                     and wanted(s)
                     and not _near_calibration(_letters(s), calibration)):
-                candidates.append(("train", path.name, raw.doc_id, s))
+                candidates.append((args.split, path.name, raw.doc_id, s))
     rng.shuffle(candidates)
     rows = candidates[: args.extra]
     _write_batches(args.out, rows, args.batches, first=first)
-    print(f"{len(rows)} of {len(candidates)} candidate train sentences ({args.extra_kind}) in batches {first}..{first + args.batches - 1}")
+    print(f"{len(rows)} of {len(candidates)} candidate {args.split} sentences ({args.extra_kind}) in batches {first}..{first + args.batches - 1}")
 
 
 def _write_batches(out: Path, rows: list[tuple[str, str, str, str]], batches: int, first: int) -> None:
