@@ -75,7 +75,8 @@ def train_flow(annotations: Path, work_dir: Path, shipped_model: Path, pkuseg_mo
     metrics = {
         "test": evaluate_task(candidate, test),
         "baseline_test": evaluate_task(None, test),
-        "n_sentences": {split: c.n_docs for split, c in conversions.items()} | {"test": len(test)},
+        "n_sentences": {split: c.n_sentences for split, c in conversions.items()} | {"test": len(test)},
+        "n_windows": {split: c.n_docs for split, c in conversions.items()},
         "aligned_share": {split: round(c.aligned_share, 4) for split, c in conversions.items()},
     }
     (candidate / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -21,8 +21,10 @@ SpanSet = set[tuple[int, int, str]]
 
 @dataclass
 class Conversion:
-    """What converting fixtures to spaCy docs found: how many spans lined up with the tokens."""
+    """What converting fixtures to spaCy docs found: how many sentences and windows (the docs), how many spans
+    lined up with the tokens."""
 
+    n_sentences: int = 0
     n_docs: int = 0
     n_spans: int = 0
     misaligned: list[str] = field(default_factory=list)
@@ -97,6 +99,7 @@ def to_docbin(nlp: Language, examples: Sequence[dict], out: Path) -> Conversion:
     conversion = Conversion()
     docbin = DocBin(store_user_data=False)
     for example in examples:
+        conversion.n_sentences += 1
         for window in windows_of(example):
             docbin.add(to_doc(nlp, window, conversion))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
