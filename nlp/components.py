@@ -18,6 +18,8 @@ from spacy.util import ensure_path
 QUOTED = re.compile(r"“([^“”]+)”|‘([^‘’]+)’|「([^「」]+)」|『([^『』]+)』")
 #: Inside a slogan there is no end of a sentence: a quote holding 。！？ is quoted speech.
 _SPEECH = re.compile(r"[。！？!?]")
+#: A quote right after one of these verbs is what somebody said (毛主席说过，“…”; 人们所说的“大老虎”).
+_SPEECH_BEFORE = re.compile(r"(?:说|说过|讲过|指出|所说的)[，：,:]?\s*$")
 #: A quote followed by one of these is the title of a book or article (a media work, not a slogan).
 _TITLE_AFTER = re.compile(r"[”’」』]\s*(?:一书|一文|著作|这本书|这篇文章|文章中)")
 
@@ -25,7 +27,11 @@ _TITLE_AFTER = re.compile(r"[”’」』]\s*(?:一书|一文|著作|这本书|�
 def is_quoted_speech_or_title(text: str, start: int, end: int) -> bool:
     """True when the quoted phrase text[start:end] is quoted speech or a title, which ANNOTATION.md does not
     count as SLOGAN whatever the model says (no annotated SLOGAN of the fixtures is either)."""
-    return bool(_SPEECH.search(text, start, end) or _TITLE_AFTER.match(text, end))
+    return bool(
+        _SPEECH.search(text, start, end)
+        or _SPEECH_BEFORE.search(text, max(0, start - 6), max(0, start - 1))
+        or _TITLE_AFTER.match(text, end)
+    )
 
 
 def quoted_phrases(text: str) -> Iterator[tuple[int, int]]:

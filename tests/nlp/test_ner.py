@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from nlp.components import is_quoted_speech_or_title
+from nlp.components import is_quoted_speech_or_title, quoted_phrases
 from nlp.ner import candidate_windows, default_model, find_entities, load_pipeline
 from nlp.structure import structure
 from nlp.training.fixtures import from_markup
@@ -51,16 +51,20 @@ CASES = [
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # quoted speech (it holds the end of a sentence) and a book title are no slogans; a directive is one
+        # quoted speech (it holds the end of a sentence, or follows a speech verb) and a book title are no
+        # slogans; a directive and a proposal are
         ("正如斯大林所说的：“问题首先在于这种合作的基础，是互相帮助的真诚愿望。”", True),
         ("毛泽东主席在“中国革命战争的战略问题”著作中说过", True),
         ("事实正如毛泽东主席在一九四五年“论联合政府”一书中所说的", True),
+        ("甚至说「官僚主义是比资本主义更加危险的敌人」", True),  # after a speech verb
+        ("也就是人们通常所说的“大老虎”。", True),
+        ("我国提出“搁置争议，共同开发”的主张", False),
         ("统筹“疫情要防住、经济要稳住、发展要安全”", False),
     ],
 )
 def test_quoted_speech_and_titles_are_told_from_slogans(text: str, expected: bool) -> None:
-    start = text.index("“") + 1
-    assert is_quoted_speech_or_title(text, start, text.index("”", start)) is expected
+    start, end = next(quoted_phrases(text))
+    assert is_quoted_speech_or_title(text, start, end) is expected
 
 
 def test_the_shipped_pipeline_drops_slogans_that_are_titles(nlp) -> None:
