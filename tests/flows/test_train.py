@@ -28,6 +28,7 @@ def test_train_flow_trains_evaluates_and_promotes_a_model(tmp_path: Path) -> Non
     metrics = json.loads((shipped / "metrics.json").read_text(encoding="utf-8"))
     assert set(metrics["test"]) == {"FIGURE", "UNIT", "SLOGAN", "ALL"}
     assert metrics["n_sentences"] == {"train": 15, "dev": 2, "test": 3}
+    assert set(metrics["n_windows"]) == {"train", "dev"}
     nlp = spacy.load(shipped)  # loads through the registered govfacts tokenizer
     assert nlp.pipe_names == ["tok2vec", "ner", "quotes"]
     assert [t.text for t in nlp("新增城镇就业6.6万人")][-2:] == ["6.6万", "人"]
