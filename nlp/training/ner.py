@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,45 @@ def score(gold: Sequence[SpanSet], predicted: Sequence[SpanSet]) -> dict[str, di
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         result[label] = {"p": round(precision, 4), "r": round(recall, 4), "f": round(f1, 4), "n": n_gold}
     return result
+
+
+def _counts(gold: SpanSet, predicted: SpanSet) -> list[tuple[int, int, int]]:
+    """(true positives, predicted, gold) of one sentence for each label of LABELS, in order."""
+    return [
+        (len({s for s in gold if s[2] == label} & {s for s in predicted if s[2] == label}),
+         sum(s[2] == label for s in predicted), sum(s[2] == label for s in gold))
+        for label in LABELS
+    ]
+
+
+def _f1(tp: int, n_pred: int, n_gold: int) -> float:
+    return 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+
+
+def bootstrap_intervals(gold: Sequence[SpanSet], predicted: Sequence[SpanSet], *, samples: int = 2000,
+                        level: float = 0.95, seed: int = 0) -> dict[str, list[float]]:
+    """Percentile bootstrap interval of each label's F1 (and ALL), resampling the sentences with replacement.
+
+    It says how far a score on a split of a few hundred sentences can be trusted: a test split of 467 sentences
+    cannot tell 0.975 from 0.98. Sentences of one report are alike, so the true uncertainty is, if anything, wider.
+    """
+    per_sentence = [_counts(g, p) for g, p in zip(gold, predicted, strict=True)]
+    rng = random.Random(seed)
+    scores: dict[str, list[float]] = {label: [] for label in (*LABELS, "ALL")}
+    for _ in range(samples):
+        totals = [[0, 0, 0] for _ in LABELS]
+        for _ in per_sentence:
+            for total, counts in zip(totals, per_sentence[rng.randrange(len(per_sentence))], strict=True):
+                for k in range(3):
+                    total[k] += counts[k]
+        for label, total in zip(LABELS, totals, strict=True):
+            scores[label].append(_f1(*total))
+        scores["ALL"].append(_f1(*(sum(t[k] for t in totals) for k in range(3))))
+    tail = (1 - level) / 2
+    return {
+        label: [round(values[int(tail * (samples - 1))], 4), round(values[int((1 - tail) * (samples - 1))], 4)]
+        for label, values in ((label, sorted(v)) for label, v in scores.items())
+    }
 
 
 def predict_model(nlp: Language) -> Callable[[str], SpanSet]:
