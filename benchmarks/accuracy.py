@@ -71,12 +71,9 @@ def main() -> None:
     nlp = spacy.load(args.model)
     test = ner.load_split(ANNOTATIONS, "test")
     predict = ner.predict_model(nlp)
-    test_gold, test_predicted = [ner.gold_spans(e) for e in test], [predict(e["text"]) for e in test]
-    results: dict = {
-        "ner_test": ner.score(test_gold, test_predicted),
-        "ner_test_f1_interval_95": ner.bootstrap_intervals(test_gold, test_predicted),
-        "ner_test_baseline": ner.evaluate(ner.predict_baseline, test),
-    }
+    results: dict = {}
+    results["ner_test"], results["ner_test_f1_interval_95"] = ner.evaluate_with_intervals(predict, test)
+    results["ner_test_baseline"] = ner.evaluate(ner.predict_baseline, test)
     by_id = {e["meta"]["id"]: e for e in test}
     records = list(read_jsonl(ANNOTATIONS / "test_facts.jsonl"))
     gold = [r["facts"] for r in records]
@@ -94,9 +91,8 @@ def main() -> None:
     calibration_path = args.shared / "calibration" / "calibration.jsonl"
     if calibration_path.exists():
         calibration = list(read_jsonl(calibration_path))
-        cal_gold, cal_predicted = [ner.gold_spans(c) for c in calibration], [predict(c["text"]) for c in calibration]
-        results["ner_calibration"] = ner.score(cal_gold, cal_predicted)
-        results["ner_calibration_f1_interval_95"] = ner.bootstrap_intervals(cal_gold, cal_predicted)
+        results["ner_calibration"], results["ner_calibration_f1_interval_95"] = ner.evaluate_with_intervals(
+            predict, calibration)
         results["ner_calibration_baseline"] = ner.evaluate(ner.predict_baseline, calibration)
         places = _places(args.shared, {c["meta"]["source"] for c in calibration})
         kinds = []

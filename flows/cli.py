@@ -218,7 +218,8 @@ def train(
     promote: Annotated[bool, typer.Option(help="Replace models/ner when the new model is at least as good on the test split.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Retrain the NER from the annotated fixtures (Prefect flow flows/train.py) and report test-split scores."""
+    """Retrain the NER from the annotated fixtures (Prefect flow flows/train.py) and report test-split scores with
+    95% bootstrap intervals."""
     _configure_prefect(verbose)
     from flows.train import train_flow
 
@@ -238,12 +239,19 @@ def train(
         config or settings.configs / "ner.cfg", overrides=overrides, promote=promote,
     )
     out = Console()
-    table = Table("label", "P", "R", "F", "baseline F", "shipped F", "n")
+    table = Table("label", "P", "R", "F", "F 95% interval", "baseline F", "shipped F", "n")
+    interval = result.metrics["test_f1_interval_95"]
     for label, row in result.metrics["test"].items():
         shipped = result.shipped[label]["f"] if result.shipped else None
         table.add_row(label, f"{row['p']:.3f}", f"{row['r']:.3f}", f"{row['f']:.3f}",
-                      f"{result.metrics['baseline_test'][label]['f']:.3f}", "-" if shipped is None else f"{shipped:.3f}", str(row["n"]))
+                      "{:.3f}–{:.3f}".format(*interval[label]), f"{result.metrics['baseline_test'][label]['f']:.3f}",
+                      "-" if shipped is None else f"{shipped:.3f}", str(row["n"]))
     out.print(table)
+    if result.shipped is not None:
+        low, high = interval["ALL"]
+        noise = "within" if low <= result.shipped["ALL"]["f"] <= high else "outside"
+        out.print(f"the shipped model's ALL F1 ({result.shipped['ALL']['f']:.3f}) is {noise} the new model's 95% interval "
+                  f"on the test split ({low:.3f}–{high:.3f})", soft_wrap=True)
     if result.promoted:
         out.print(f"[green]promoted[/] the new model to {settings.models / 'ner'}")
     elif promote:

@@ -51,6 +51,12 @@ def evaluate_task(model: Path | None, examples: list[dict]) -> dict:
     return ner.evaluate(ner.predict_model(spacy.load(model)), examples)
 
 
+@task(name="evaluate-candidate", **_TASK_OPTIONS)
+def evaluate_candidate_task(model: Path, examples: list[dict]) -> tuple[dict, dict]:
+    """Per-label P/R/F of the new model on examples and the 95% bootstrap interval of each F1."""
+    return ner.evaluate_with_intervals(ner.predict_model(spacy.load(model)), examples)
+
+
 @dataclass
 class TrainResult:
     """What a training run produced and decided."""
@@ -72,8 +78,10 @@ def train_flow(annotations: Path, work_dir: Path, shipped_model: Path, pkuseg_mo
     candidate = train_task(config, work_dir / "output", work_dir / "train.spacy", work_dir / "dev.spacy",
                            pkuseg_model, overrides or {})
     test = ner.load_split(annotations, "test")
+    test_scores, test_interval = evaluate_candidate_task(candidate, test)
     metrics = {
-        "test": evaluate_task(candidate, test),
+        "test": test_scores,
+        "test_f1_interval_95": test_interval,
         "baseline_test": evaluate_task(None, test),
         "n_sentences": {split: c.n_sentences for split, c in conversions.items()} | {"test": len(test)},
         "n_windows": {split: c.n_docs for split, c in conversions.items()},

@@ -195,6 +195,13 @@ def evaluate(predict: Callable[[str], SpanSet], examples: Sequence[dict]) -> dic
     return score([gold_spans(e) for e in examples], [predict(e["text"]) for e in examples])
 
 
+def evaluate_with_intervals(predict: Callable[[str], SpanSet], examples: Sequence[dict]
+                            ) -> tuple[dict[str, dict[str, float]], dict[str, list[float]]]:
+    """Per-label scores of a predictor on examples and the 95% bootstrap interval of each F1."""
+    gold, predicted = [gold_spans(e) for e in examples], [predict(e["text"]) for e in examples]
+    return score(gold, predicted), bootstrap_intervals(gold, predicted)
+
+
 def is_better(new: dict, shipped: dict | None) -> bool:
     """Promote when there is no shipped model or the new one is at least as good (overall F1 on the test split)."""
     return shipped is None or new["ALL"]["f"] >= shipped["ALL"]["f"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,9 +31,28 @@ def test_train_flow_trains_evaluates_and_promotes_a_model(tmp_path: Path) -> Non
     assert set(metrics["test"]) == {"FIGURE", "UNIT", "SLOGAN", "ALL"}
     assert metrics["n_sentences"] == {"train": 15, "dev": 2, "test": 3}
     assert set(metrics["n_windows"]) == {"train", "dev"}
+    assert set(metrics["test_f1_interval_95"]) == set(metrics["test"])
+    for label, (low, high) in metrics["test_f1_interval_95"].items():
+        assert low <= metrics["test"][label]["f"] <= high
     nlp = spacy.load(shipped)  # loads through the registered govfacts tokenizer
     assert nlp.pipe_names == ["tok2vec", "ner", "quotes"]
     assert [t.text for t in nlp("新增城镇就业6.6万人")][-2:] == ["6.6万", "人"]
+
+
+def test_train_command_reports_the_interval_and_leaves_the_shipped_model_alone(tmp_path: Path) -> None:
+    shipped = get_settings().models / "ner" / "meta.json"
+    before = shipped.read_bytes()
+    quick = [f"--set={key}={value}" for key, value in QUICK.items()]
+    run = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "train", "--annotations", str(TINY), "--config", str(CONFIG),
+         "--work-dir", str(tmp_path / "work"), "--no-promote", *quick],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "F 95% interval" in run.stdout
+    assert "the shipped model's ALL F1" in run.stdout and "95% interval on the test split" in run.stdout
+    assert "not promoted: --no-promote" in run.stdout
+    assert shipped.read_bytes() == before
 
 
 @pytest.mark.parametrize(
