@@ -113,26 +113,6 @@ def gold_spans(example: dict) -> SpanSet:
     return {(s["start"], s["end"], s["label"]) for s in example.get("spans", [])}
 
 
-def score(gold: Sequence[SpanSet], predicted: Sequence[SpanSet]) -> dict[str, dict[str, float]]:
-    """Precision, recall and F1 per label and overall (micro), exact span and label match."""
-    counts = {label: [0, 0, 0] for label in (*LABELS, "ALL")}  # true positives, predicted, gold
-    for gold_set, predicted_set in zip(gold, predicted, strict=True):
-        for label in LABELS:
-            g = {s for s in gold_set if s[2] == label}
-            p = {s for s in predicted_set if s[2] == label}
-            for key in (label, "ALL"):
-                counts[key][0] += len(g & p)
-                counts[key][1] += len(p)
-                counts[key][2] += len(g)
-    result = {}
-    for label, (tp, n_pred, n_gold) in counts.items():
-        precision = tp / n_pred if n_pred else 0.0
-        recall = tp / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        result[label] = {"p": round(precision, 4), "r": round(recall, 4), "f": round(f1, 4), "n": n_gold}
-    return result
-
-
 def _counts(gold: SpanSet, predicted: SpanSet) -> list[tuple[int, int, int]]:
     """(true positives, predicted, gold) of one sentence for each label of LABELS, in order."""
     return [
@@ -142,8 +122,29 @@ def _counts(gold: SpanSet, predicted: SpanSet) -> list[tuple[int, int, int]]:
     ]
 
 
+def _totals(sentences: Iterable[list[tuple[int, int, int]]]) -> dict[str, list[int]]:
+    """The counts of `_counts` summed over sentences, per label and overall (micro)."""
+    totals = {label: [0, 0, 0] for label in (*LABELS, "ALL")}
+    for counts in sentences:
+        for label, label_counts in zip(LABELS, counts, strict=True):
+            for key in (label, "ALL"):
+                for k in range(3):
+                    totals[key][k] += label_counts[k]
+    return totals
+
+
 def _f1(tp: int, n_pred: int, n_gold: int) -> float:
     return 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+
+
+def score(gold: Sequence[SpanSet], predicted: Sequence[SpanSet]) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 per label and overall (micro), exact span and label match."""
+    totals = _totals(_counts(g, p) for g, p in zip(gold, predicted, strict=True))
+    return {
+        label: {"p": round(tp / n_pred if n_pred else 0.0, 4), "r": round(tp / n_gold if n_gold else 0.0, 4),
+                "f": round(_f1(tp, n_pred, n_gold), 4), "n": n_gold}
+        for label, (tp, n_pred, n_gold) in totals.items()
+    }
 
 
 def bootstrap_intervals(gold: Sequence[SpanSet], predicted: Sequence[SpanSet], *, samples: int = 2000,
@@ -157,14 +158,9 @@ def bootstrap_intervals(gold: Sequence[SpanSet], predicted: Sequence[SpanSet], *
     rng = random.Random(seed)
     scores: dict[str, list[float]] = {label: [] for label in (*LABELS, "ALL")}
     for _ in range(samples):
-        totals = [[0, 0, 0] for _ in LABELS]
-        for _ in per_sentence:
-            for total, counts in zip(totals, per_sentence[rng.randrange(len(per_sentence))], strict=True):
-                for k in range(3):
-                    total[k] += counts[k]
-        for label, total in zip(LABELS, totals, strict=True):
-            scores[label].append(_f1(*total))
-        scores["ALL"].append(_f1(*(sum(t[k] for t in totals) for k in range(3))))
+        totals = _totals(rng.choice(per_sentence) for _ in per_sentence)
+        for label, counts in totals.items():
+            scores[label].append(_f1(*counts))
     tail = (1 - level) / 2
     return {
         label: [round(values[int(tail * (samples - 1))], 4), round(values[int((1 - tail) * (samples - 1))], 4)]
