@@ -23,14 +23,15 @@ _SEPARATORS = re.compile(r"[,，\s]")
 _FRACTION = re.compile(r"^(.+?)分之(.+)$")
 _TENTHS = re.compile(r"^([一二两三四五六七八九十])成$")
 _HALF = {"半": 0.5, "一半": 0.5}
-_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_WIDTH = str.maketrans("０１２３４５６７８９．〇○", "0123456789.零零")
+_DOT_DECIMAL = re.compile(r"(?<=\d)[·・](?=\d)")  # 4·3％: a decimal point an old text extraction left as a dot
 _LEADING_MAGNITUDE = re.compile(r"^[十百千万亿]")
 _PER_UNIT = re.compile(r"每(立方米|平方米|公里|人|户|亩|千克|吨)$")
 
 
 def _number(text: str) -> float:
     """A number written in Arabic, Chinese or mixed numerals, with magnitudes (raises ValueError)."""
-    text = _SEPARATORS.sub("", text.translate(_WIDTH))
+    text = _DOT_DECIMAL.sub(".", _SEPARATORS.sub("", text.translate(_WIDTH)))
     if not text:
         raise ValueError("empty number")
     if _LEADING_MAGNITUDE.match(text) and not text.startswith("十"):
