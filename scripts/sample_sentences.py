@@ -9,11 +9,16 @@ With --extra N it draws N more sentences from the reports of one split (--split,
 yet in any batch, into batches numbered after the existing ones. --extra-kind says which: `numerals` (the
 default), each with a Chinese numeral that is a number (not 进一步, 第一, 一是: nlp/resources/not_numbers.txt);
 `quotes`, each with a quoted phrase (quoted speech, metaphors and criticised formulas are where the model
-finds slogans that are none); `any`, any sentence. --before YEAR keeps reports of earlier years only.
+finds slogans that are none); `candidates`, each with a digit, a Chinese numeral or a quotation mark (every
+sentence that can hold an entity, as it comes: the kind to grow the test split with, since a test drawn for
+one difficulty would no longer measure the reports); `any`, any sentence. --before YEAR keeps reports of
+earlier years only. The test split grows only from its own reports, so it still holds no report that training
+saw.
 
     python -m scripts.sample_sentences --extra 300 --batches 2
     python -m scripts.sample_sentences --extra 700 --batches 3 --extra-kind quotes --before 2026
     python -m scripts.sample_sentences --extra 250 --batches 1 --extra-kind any --split dev
+    python -m scripts.sample_sentences --extra 1000 --batches 4 --extra-kind candidates --split test
 """
 
 from __future__ import annotations
@@ -81,11 +86,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "annotations" / "work")
     parser.add_argument("--extra", type=int, default=0,
                         help="draw this many more sentences of one split's reports into new batches")
-    parser.add_argument("--extra-kind", choices=("numerals", "quotes", "any"), default="numerals",
+    parser.add_argument("--extra-kind", choices=("numerals", "quotes", "candidates", "any"), default="numerals",
                         help="numerals: sentences with a Chinese numeral that is a number; quotes: with a quoted "
-                             "phrase; any: any sentence")
-    parser.add_argument("--split", choices=("train", "dev"), default="train",
-                        help="with --extra: the split whose reports are drawn from (never test)")
+                             "phrase; candidates: with a digit, a Chinese numeral or a quotation mark; any: any sentence")
+    parser.add_argument("--split", choices=("train", "dev", "test"), default="train",
+                        help="with --extra: the split whose reports are drawn from")
     parser.add_argument("--before", type=int, default=None,
                         help="with --extra: only reports of years before this one")
     args = parser.parse_args()
@@ -128,11 +133,14 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
     from nlp.ner import not_numbers
 
     def wanted(sentence: str) -> bool:
+        numeral = bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
         if args.extra_kind == "quotes":
             return bool(HAS_QUOTE.search(sentence))
         if args.extra_kind == "any":
             return True
-        return bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
+        if args.extra_kind == "candidates":
+            return numeral or bool(HAS_ARABIC.search(sentence) or HAS_QUOTE.search(sentence))
+        return numeral
 
     drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
              for line in batch.read_text(encoding="utf-8").splitlines()[1:]}
