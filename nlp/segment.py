@@ -11,6 +11,8 @@ guarantees the token boundaries the NER relies on whatever the statistical model
   next token (``8000余万元`` → ``8000`` ``余`` ``万元``/``万`` ``元``);
 * identifiers stay whole (``PM2.5``, ``G60``, ``C919``, ``5G``, ``5A``);
 * dates stay PKU-style, one token a part (``2022年`` ``12月`` ``19日``);
+* a number in Chinese numerals with a magnitude is one token, cut from its classifier (``三十|一个`` →
+  ``三十一`` ``个``, ``二百○八所`` → ``二百○八`` ``所``), not after ``第``;
 * brackets, ``/`` and ASCII ``,;:!?`` are tokens of their own (``套`` ``（`` ``间`` ``）``,
   ``微克`` ``/`` ``立方米``).
 """
@@ -62,6 +64,16 @@ _BOUNDARY_PATTERN = re.compile(
 )
 
 
+# A number written in Chinese numerals with a magnitude (三十一, 二百○八, 七百四十一, 一亿一千三百万) is one token,
+# cut from what follows it (三十一|个, 二百○八|所), where pkuseg glues its last digit to the classifier
+# (三十|一个); not after 第 (an ordinal), and years digit by digit (一九八○) have no magnitude.
+_CN_KILO = r"千(?![瓦伏米克卡焦帕赫兆公顷])"
+_CHINESE_NUMBER = re.compile(
+    r"(?<![第\d.．〇○零一二两三四五六七八九十百千万亿])[〇○零一二两三四五六七八九]*"
+    rf"(?:[十百万亿]|{_CN_KILO})(?:[〇○零一二两三四五六七八九十百万亿]|{_CN_KILO})*"
+)
+
+
 def _token_boundaries(text: str, words: Sequence[str]) -> set[int]:
     """Offsets in ``text`` where a token of ``words`` starts or ends (pkuseg drops whitespace)."""
     lengths = list(map(len, words))
@@ -89,6 +101,11 @@ def apply_boundaries(text: str, words: Sequence[str]) -> list[str]:
         required.add(start)
         required.add(end)
         if end - start > 1 and match.lastgroup != "symbol":
+            forbidden.update(range(start + 1, end))
+    for match in _CHINESE_NUMBER.finditer(text):
+        start, end = match.span()
+        if end - start > 1:
+            required.update((start, end))
             forbidden.update(range(start + 1, end))
     if not required:  # no figure, identifier, date or symbol: pkuseg's cut stands
         return list(words)
