@@ -43,7 +43,8 @@ USER_DICT_NAME = "user_dict.txt"
 # --- boundary rules ---------------------------------------------------------------------------
 # A magnitude written after a number belongs to the figure (ANNOTATION.md): 万, 亿, 万亿, 千万,
 # 百万, 千亿, 百亿; a bare 千 only where it is not the start of a unit (千瓦, 千伏, 千米, 千克 ...).
-_MAGNITUDE = r"(?:万亿|千亿|百亿|千万|百万|亿|万|千(?![瓦伏米克卡焦帕赫兆公顷]))"
+_KILO = r"千(?![瓦伏米克卡焦帕赫兆公顷])"
+_MAGNITUDE = rf"(?:万亿|千亿|百亿|千万|百万|亿|万|{_KILO})"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:[.．]\d+)?|\d+(?:[.．]\d+)?"
 _BOUNDARY_PATTERN = re.compile(
     # every alternative starts with one of these: the lookahead lets the scan skip other characters
@@ -67,10 +68,9 @@ _BOUNDARY_PATTERN = re.compile(
 # A number written in Chinese numerals with a magnitude (三十一, 二百○八, 七百四十一, 一亿一千三百万) is one token,
 # cut from what follows it (三十一|个, 二百○八|所), where pkuseg glues its last digit to the classifier
 # (三十|一个); not after 第 (an ordinal), and years digit by digit (一九八○) have no magnitude.
-_CN_KILO = r"千(?![瓦伏米克卡焦帕赫兆公顷])"
+_CN_DIGIT = "〇○零一二两三四五六七八九"
 _CHINESE_NUMBER = re.compile(
-    r"(?<![第\d.．〇○零一二两三四五六七八九十百千万亿])[〇○零一二两三四五六七八九]*"
-    rf"(?:[十百万亿]|{_CN_KILO})(?:[〇○零一二两三四五六七八九十百万亿]|{_CN_KILO})*"
+    rf"(?<![第\d.．{_CN_DIGIT}十百千万亿])[{_CN_DIGIT}]*(?:[十百万亿]|{_KILO})(?:[{_CN_DIGIT}十百万亿]|{_KILO})*"
 )
 
 

@@ -132,15 +132,17 @@ def _extra(args, reports: list[Path], test: set[str], dev: set[str], calibration
     """args.extra sentences of args.extra_kind from args.split's reports, not drawn before."""
     from nlp.ner import not_numbers
 
+    def numeral(sentence: str) -> bool:
+        return bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
+
     def wanted(sentence: str) -> bool:
-        numeral = bool(HAS_CHINESE_NUMBER.search(not_numbers().sub("", sentence)))
         if args.extra_kind == "quotes":
             return bool(HAS_QUOTE.search(sentence))
         if args.extra_kind == "any":
             return True
         if args.extra_kind == "candidates":
-            return numeral or bool(HAS_ARABIC.search(sentence) or HAS_QUOTE.search(sentence))
-        return numeral
+            return bool(HAS_ARABIC.search(sentence) or HAS_QUOTE.search(sentence)) or numeral(sentence)
+        return numeral(sentence)
 
     drawn = {line.split("\t")[0] for batch in args.out.glob("batch_*.tsv")
              for line in batch.read_text(encoding="utf-8").splitlines()[1:]}

@@ -151,8 +151,8 @@ def bootstrap_intervals(gold: Sequence[SpanSet], predicted: Sequence[SpanSet], *
                         level: float = 0.95, seed: int = 0) -> dict[str, list[float]]:
     """Percentile bootstrap interval of each label's F1 (and ALL), resampling the sentences with replacement.
 
-    It says how far a score on a split of a few hundred sentences can be trusted: a test split of 467 sentences
-    cannot tell 0.975 from 0.98. Sentences of one report are alike, so the true uncertainty is, if anything, wider.
+    It says how far a score on a split of a few hundred sentences can be trusted: the first test split, of 467
+    sentences, could not tell 0.975 from 0.98. Sentences of one report are alike, so the true uncertainty is, if anything, wider.
     """
     per_sentence = [_counts(g, p) for g, p in zip(gold, predicted, strict=True)]
     rng = random.Random(seed)

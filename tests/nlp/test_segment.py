@@ -136,6 +136,12 @@ def test_apply_boundaries_keeps_every_character_and_is_idempotent(text, data):
          [["5G"], ["8.99万"], ["95", "%"]], ["8.99万|个"]),
         ("制定实施G60科创走廊策源地建设支持措施，建设全国统一大市场先行区等12个重点合作事项加快落地",
          [["G60"], ["12"]], ["12|个"]),
+        # pkuseg alone cuts 一百四十|一个: the number in Chinese numerals is kept whole, its classifier apart
+        ("我国在第一个五年计划期间新建和改建的重大工业建设项目约有六百个，大家所知道的苏联协助我国建设的一百四十一个项目就是其中的骨干。",
+         [["六百", "个"], ["一百四十一", "个"], ["第一", "个"]], []),
+        # and a written-out percentage stays one span across the tokens the rule gives it (百分之|二十八)
+        ("已经有五百零四个县，占全国一千七百八十六个县的百分之二十八；",
+         [["五百零四", "个"], ["一千七百八十六", "个"]], ["的|百分之二十八"]),
     ],
 )
 def test_tokenizer_aligns_figures_and_units_in_report_sentences(nlp, text, runs, spans):
