@@ -65,13 +65,27 @@ _BOUNDARY_PATTERN = re.compile(
 )
 
 
-# A number written in Chinese numerals with a magnitude (三十一, 二百○八, 七百四十一, 一亿一千三百万) is one token,
-# cut from what follows it (三十一|个, 二百○八|所), where pkuseg glues its last digit to the classifier
-# (三十|一个); not after 第 (an ordinal), and years digit by digit (一九八○) have no magnitude.
+# A number written in Chinese numerals is one token, cut from what follows it, where pkuseg cuts
+# inside it or glues it to its classifier: with a magnitude (三十|一个 → 三十一|个, 二百○八|所), with a
+# decimal part (零|点|八 → 零点八, 二十一点七), or as a written-out percentage (百分之|二十八 → 百分之二十八,
+# 百分之十四点一). Not after 第 (an ordinal); years digit by digit (一九八○) have neither magnitude nor
+# decimal; 两 inside a number only before a magnitude (一万两千, but 七万万|两 where 两 is the tael);
+# 一点一滴 and 三点一线 are idioms.
 _CN_DIGIT = "〇○零一二两三四五六七八九"
-_CHINESE_NUMBER = re.compile(
-    rf"(?<![第\d.．{_CN_DIGIT}十百千万亿])[{_CN_DIGIT}]*(?:[十百万亿]|{_KILO})(?:[{_CN_DIGIT}十百万亿]|{_KILO})*"
+_CN_DIGIT_NOT_TAEL = "〇○零一二三四五六七八九"
+_CN_INTEGER = (
+    rf"[{_CN_DIGIT}]*(?:[十百万亿]|{_KILO})"
+    rf"(?:[{_CN_DIGIT_NOT_TAEL}十百万亿]|{_KILO}|两(?=[十百千万亿]))*"
 )
+_CN_DECIMAL = rf"点[{_CN_DIGIT_NOT_TAEL}]+(?![滴线])"
+_CHINESE_NUMBER = re.compile(
+    rf"(?<![第点\d.．{_CN_DIGIT}十百千万亿])(?<!分之)"
+    rf"(?:[百千]分之(?:{_CN_INTEGER}|[{_CN_DIGIT}]+)(?:{_CN_DECIMAL})?"
+    rf"|{_CN_INTEGER}(?:{_CN_DECIMAL})?"
+    rf"|[{_CN_DIGIT}]+{_CN_DECIMAL})"
+)
+# pkuseg glues the complement 好 to a count that follows it (干好四|件, 办好十|方面, 把握好三|点)
+_GLUED_COMPLEMENT = re.compile(r"(?<=好)(?=[一二两三四五六七八九十])")
 
 
 def _token_boundaries(text: str, words: Sequence[str]) -> set[int]:
@@ -107,6 +121,7 @@ def apply_boundaries(text: str, words: Sequence[str]) -> list[str]:
         if end - start > 1:
             required.update((start, end))
             forbidden.update(range(start + 1, end))
+    required.update(match.start() for match in _GLUED_COMPLEMENT.finditer(text))
     if not required:  # no figure, identifier, date or symbol: pkuseg's cut stands
         return list(words)
     current = _token_boundaries(text, words)

@@ -77,13 +77,21 @@ def aligned(doc, text: str, marked: str) -> bool:
         ("增加到二十二万七千千瓦", ["增加", "到", "二十二万七千千瓦"], ["增加", "到", "二十二万七千", "千瓦"]),
         ("第三十一个", ["第三十一", "个"], ["第三十一", "个"]),
         ("一九八○年", ["一九八○年"], ["一九八○年"]),
+        ("增长零点八倍", ["增长", "零", "点", "八", "倍"], ["增长", "零点八", "倍"]),
+        ("增长百分之二十一点七", ["增长", "百分之", "二十一", "点七"], ["增长", "百分之二十一点七"]),
+        ("降低千分之五", ["降低", "千分", "之五"], ["降低", "千分之五"]),
+        ("一万两千人", ["一万", "两千人"], ["一万两千", "人"]),
+        ("折合黄金七万万两", ["折合", "黄金", "七万万两"], ["折合", "黄金", "七万万", "两"]),
+        ("干好四件大事", ["干", "好四", "件", "大事"], ["干", "好", "四", "件", "大事"]),
+        ("一点一滴", ["一点一滴"], ["一点一滴"]),
+        ("三点一线", ["三点一线"], ["三点一线"]),
     ],
 )
 def test_apply_boundaries_recuts_figures_units_and_symbols(text, words, expected):
     assert apply_boundaries(text, words) == expected
 
 
-@given(st.text(alphabet="增长亿万元个百分点余%％.,（）()PM年月日 0123456789", max_size=30),
+@given(st.text(alphabet="增长亿万元个百分点余%％.,（）()PM年月日 0123456789一二两三十千之第好滴", max_size=30),
        st.data())
 def test_apply_boundaries_keeps_every_character_and_is_idempotent(text, data):
     words = []  # any segmentation pkuseg could return: whitespace-separated chunks, cut anywhere
@@ -139,9 +147,13 @@ def test_apply_boundaries_keeps_every_character_and_is_idempotent(text, data):
         # pkuseg alone cuts 一百四十|一个: the number in Chinese numerals is kept whole, its classifier apart
         ("我国在第一个五年计划期间新建和改建的重大工业建设项目约有六百个，大家所知道的苏联协助我国建设的一百四十一个项目就是其中的骨干。",
          [["六百", "个"], ["一百四十一", "个"], ["第一", "个"]], []),
-        # and a written-out percentage stays one span across the tokens the rule gives it (百分之|二十八)
-        ("已经有五百零四个县，占全国一千七百八十六个县的百分之二十八；",
-         [["五百零四", "个"], ["一千七百八十六", "个"]], ["的|百分之二十八"]),
+        # a written-out percentage and a decimal are one token each (pkuseg: 百分之|二十一|点|四, 一|点|二)
+        ("比一九五六年，铁路货物周转量增长百分之十一点八，公路汽车货物周转量增长百分之八点四，交通部直属的内河和沿海运输企业的货物周转量分别增长百分之二十一点四和百分之二十九点二。",
+         [["增长", "百分之二十一点四", "和", "百分之二十九点二"]], []),
+        ("以1957年的计划数字同1952年的实际数字作比较，我国的工业总产值增长一点二倍，即增加三百三十三亿元。",
+         [["一点二", "倍"], ["三百三十三亿", "元"]], []),
+        # the complement 好 is cut from the count after it (pkuseg: 办|好十|件)
+        ("坚持民生投入只增不减，每年70%左右财政支出用于民生事业，每年办好十件民生实事。", [["好", "十", "件"]], []),
     ],
 )
 def test_tokenizer_aligns_figures_and_units_in_report_sentences(nlp, text, runs, spans):
