@@ -10,9 +10,11 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import ensure_path
+
+from nlp.normalize import FIGURE_CHARACTERS, FIGURE_SEPARATORS
 
 #: A closed quotation: “…”, ‘…’, 「…」 or 『…』 (ANNOTATION.md: a SLOGAN is the text inside the marks).
 QUOTED = re.compile(r"“([^“”]+)”|‘([^‘’]+)’|「([^「」]+)」|『([^『』]+)』")
@@ -66,6 +68,35 @@ def quote_features(text: str, start: int, end: int, left: int, right: int) -> se
     features.add(f"DIG:{any(c.isdigit() for c in phrase)}")
     features.add(f"PUNC:{any(c in '，、；：' for c in phrase)}")
     return features
+
+
+@Language.factory("govfacts_figure_check")
+def make_figure_check(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return figure_check
+
+
+def figure_check(doc: Doc) -> Doc:
+    """Trims separators off the edges of FIGURE entities (`1／4，` → `1／4`) and drops those written with a
+    character no number is written with (`normalize.FIGURE_CHARACTERS`): a year with its 年 (`一九四五年`,
+    `1983年`, one token each) or a name that starts with a numeral (`二连浩特`), which the guidelines never count
+    as FIGUREs, so such a span can never be right."""
+    ents, changed = [], False
+    for ent in doc.ents:
+        if ent.label_ == "FIGURE":
+            start, end = ent.start, ent.end
+            while start < end and FIGURE_SEPARATORS.issuperset(doc[start].text):
+                start += 1
+            while end > start and FIGURE_SEPARATORS.issuperset(doc[end - 1].text):
+                end -= 1
+            if start == end or not FIGURE_CHARACTERS.issuperset(doc[start:end].text):
+                changed = True
+                continue
+            if (start, end) != (ent.start, ent.end):
+                ent, changed = Span(doc, start, end, label="FIGURE"), True
+        ents.append(ent)
+    if changed:
+        doc.ents = ents
+    return doc
 
 
 @Language.factory("govfacts_quote_classifier")  # its settings have one home: [components.quotes] of configs/ner.cfg

@@ -35,7 +35,7 @@ def test_train_flow_trains_evaluates_and_promotes_a_model(tmp_path: Path) -> Non
     for label, (low, high) in metrics["test_f1_interval_95"].items():
         assert low <= metrics["test"][label]["f"] <= high
     nlp = spacy.load(shipped)  # loads through the registered govfacts tokenizer
-    assert nlp.pipe_names == ["tok2vec", "ner", "quotes"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "figures", "quotes"]
     assert [t.text for t in nlp("新增城镇就业6.6万人")][-2:] == ["6.6万", "人"]
 
 

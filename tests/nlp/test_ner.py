@@ -73,11 +73,11 @@ def test_the_shipped_pipeline_drops_slogans_that_are_titles(nlp) -> None:
 
 
 def test_the_shipped_pipeline_loads_with_plain_spacy_in_a_fresh_interpreter() -> None:
-    """A user's own code: spacy.load finds the govfacts tokenizer and quote classifier through the entry points."""
+    """A user's own code: spacy.load finds the govfacts tokenizer, figure check and quote classifier through the entry points."""
     code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); "
             "print(nlp.pipe_names, [(e.text, e.label_) for e in nlp('新增城镇就业1.2万人').ents])")
     out = subprocess.run([sys.executable, "-c", code, str(default_model())], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['tok2vec', 'ner', 'quotes'] [('1.2万', 'FIGURE'), ('人', 'UNIT')]"
+    assert out.stdout.strip() == "['tok2vec', 'ner', 'figures', 'quotes'] [('1.2万', 'FIGURE'), ('人', 'UNIT')]"
 
 
 @pytest.mark.parametrize("markup", CASES)
