@@ -76,7 +76,8 @@ def run(
     """Clean, describe and split reports and land them in the lake.
 
     Unchanged files (same bytes, same path, same pipeline version) are skipped; a changed file
-    replaces the rows of its previous version.
+    replaces the rows of its previous version. The pipeline version changes with the library's code
+    and the shipped models, so after an upgrade or a retrain every file is processed again.
 
     Exit status: 0 when every input landed, 3 when the run finished but some inputs were
     quarantined (see the quarantine view), 1 when the run could not start (e.g. the lake is locked).

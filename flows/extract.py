@@ -22,7 +22,7 @@ from nlp import clean as clean_stage
 from nlp import ingest, metadata, ner, process, relations, structure
 from nlp.land import DocumentRows, Lake
 from nlp.schema import QuarantineRow
-from nlp.settings import PIPELINE_VERSION
+from nlp.settings import pipeline_version
 
 
 def _retry_on_io(task_, task_run, state) -> bool:
@@ -189,7 +189,7 @@ def extract_flow(
 
         for path in files:
             try:
-                current = not force and lake.is_current(_sha256(path), ingest.source_name(path), PIPELINE_VERSION)
+                current = not force and lake.is_current(_sha256(path), ingest.source_name(path), pipeline_version())
                 size = path.stat().st_size
             except OSError as err:
                 row = QuarantineRow(ingest.source_name(path), "ingest", "unreadable", err.strerror or str(err))

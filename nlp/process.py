@@ -9,7 +9,7 @@ from nlp.metadata import Meta
 from nlp.ner import Entity
 from nlp.relations import Fact
 from nlp.schema import DocumentRow, EntityRow, FactRow, SentenceRow
-from nlp.settings import PIPELINE_VERSION
+from nlp.settings import pipeline_version
 from nlp.structure import Sentence
 
 
@@ -41,7 +41,7 @@ def document_rows(
         text=cleaned.text,
         fixes=list(cleaned.fixes),
         warnings=[*raw.warnings, *cleaned.warnings],
-        pipeline_version=PIPELINE_VERSION,
+        pipeline_version=pipeline_version(),
     )
     sentence_rows = [
         SentenceRow(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
 
-PIPELINE_VERSION = "0.1.0"
 
 #: File suffixes the ingest stage reads; anything else in a directory is skipped.
 INPUT_SUFFIXES = (".txt", ".html", ".htm")
@@ -50,3 +52,22 @@ def get_settings(lake: Path | str | None = None) -> Settings:
         annotations=home / "data" / "annotations",
         configs=home / "configs",
     )
+
+
+@cache
+def pipeline_version() -> str:
+    """The package version and a digest of what decides the rows: the library's code and resources (not its
+    training code) and the shipped models. `govfacts run` processes a file landed under another version again,
+    so a new model or rule reaches the files already in the lake without `--force`."""
+    try:
+        version = importlib.metadata.version("govfacts")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = "0"
+    files = [f for f in PACKAGE_DIR.rglob("*") if "__pycache__" not in f.parts and "training" not in f.parts]
+    models = get_settings().models
+    files += list(models.rglob("*")) if models.is_dir() else []
+    digest = hashlib.sha256()
+    for f in sorted(f for f in files if f.is_file()):
+        digest.update(f.name.encode())
+        digest.update(hashlib.sha256(f.read_bytes()).digest())
+    return f"{version}+{digest.hexdigest()[:12]}"

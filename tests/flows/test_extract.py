@@ -65,6 +65,23 @@ def test_a_changed_file_replaces_its_previous_version(samples: Path, tmp_path: P
         assert con.execute("SELECT count(DISTINCT doc_id) FROM sentences").fetchall() == [(1,)]
 
 
+def test_a_file_landed_by_another_pipeline_version_is_processed_again(samples: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "report.txt").write_bytes((samples / "004_2f518651d2eeaeee.txt").read_bytes())
+    lake_dir = tmp_path / "lake"
+    first = extract_flow([inbox], lake_dir)
+    # a new model or rule: another version, as pipeline_version() gives when the models or the library change
+    for module in ("flows.extract", "nlp.process"):
+        monkeypatch.setattr(f"{module}.pipeline_version", lambda: "0.1.0+another")
+    second = extract_flow([inbox], lake_dir)
+    assert (second.landed, second.skipped) == (first.landed, [])
+    with connect_read_only(lake_dir) as con:
+        assert con.execute("SELECT count(*), any_value(pipeline_version) FROM documents").fetchall() == [(1, "0.1.0+another")]
+        assert con.execute("SELECT count(DISTINCT doc_id), count(*) FROM sentences").fetchone()[1] == first.n_sentences
+
+
 def test_cli_run_with_two_worker_processes(samples: Path, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
