@@ -11,8 +11,9 @@ guarantees the token boundaries the NER relies on whatever the statistical model
   next token (``8000余万元`` → ``8000`` ``余`` ``万元``/``万`` ``元``);
 * identifiers stay whole (``PM2.5``, ``G60``, ``C919``, ``5G``, ``5A``);
 * dates stay PKU-style, one token a part (``2022年`` ``12月`` ``19日``);
-* a number in Chinese numerals with a magnitude is one token, cut from its classifier (``三十|一个`` →
-  ``三十一`` ``个``, ``二百○八所`` → ``二百○八`` ``所``), not after ``第``;
+* a number in Chinese numerals with a magnitude, a decimal part or as a written-out percentage is one
+  token, cut from its classifier (``三十|一个`` → ``三十一`` ``个``, ``零|点|八|倍`` → ``零点八`` ``倍``,
+  ``百分之|二十八`` → ``百分之二十八``), not after ``第``; the complement ``好`` is cut from a count after it;
 * brackets, ``/`` and ASCII ``,;:!?`` are tokens of their own (``套`` ``（`` ``间`` ``）``,
   ``微克`` ``/`` ``立方米``).
 """

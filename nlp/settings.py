@@ -63,11 +63,12 @@ def pipeline_version() -> str:
         version = importlib.metadata.version("govfacts")
     except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
         version = "0"
-    files = [f for f in PACKAGE_DIR.rglob("*") if "__pycache__" not in f.parts and "training" not in f.parts]
     models = get_settings().models
-    files += list(models.rglob("*")) if models.is_dir() else []
     digest = hashlib.sha256()
-    for f in sorted(f for f in files if f.is_file()):
-        digest.update(f.name.encode())
-        digest.update(hashlib.sha256(f.read_bytes()).digest())
+    for root, skip in ((PACKAGE_DIR, {"__pycache__", "training"}), (models, set())):
+        for f in sorted(root.rglob("*")):
+            name = f.relative_to(root)
+            if f.is_file() and not skip & set(name.parts[:-1]):
+                digest.update(f"{root.name}/{name.as_posix()}".encode())
+                digest.update(hashlib.sha256(f.read_bytes()).digest())
     return f"{version}+{digest.hexdigest()[:12]}"

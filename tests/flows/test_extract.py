@@ -79,7 +79,7 @@ def test_a_file_landed_by_another_pipeline_version_is_processed_again(samples: P
     assert (second.landed, second.skipped) == (first.landed, [])
     with connect_read_only(lake_dir) as con:
         assert con.execute("SELECT count(*), any_value(pipeline_version) FROM documents").fetchall() == [(1, "0.1.0+another")]
-        assert con.execute("SELECT count(DISTINCT doc_id), count(*) FROM sentences").fetchone()[1] == first.n_sentences
+        assert con.execute("SELECT count(*) FROM sentences").fetchone()[0] == first.n_sentences
 
 
 def test_cli_run_with_two_worker_processes(samples: Path, tmp_path: Path) -> None:
